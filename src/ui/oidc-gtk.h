@@ -1,0 +1,8 @@
+/* oidc-gtk.h: the one header of liboidc-gtk-1.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "oidc-core.h"
