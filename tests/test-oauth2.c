@@ -812,6 +812,85 @@ test_logout_during_sign_in (Fixture       *fixture,
   g_assert_false (oidc_oauth2_auth_get_signed_in (fixture->auth));
 }
 
+static GString *captured_log;
+
+static GLogWriterOutput
+capture_log (GLogLevelFlags   log_level,
+             const GLogField *fields,
+             gsize            n_fields,
+             gpointer         user_data)
+{
+  if (captured_log == NULL)
+    return g_log_writer_default (log_level, fields, n_fields, user_data);
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE"))
+      {
+        g_string_append (captured_log, fields[i].value);
+        g_string_append_c (captured_log, '\n');
+      }
+
+  return G_LOG_WRITER_HANDLED;
+}
+
+static void
+assert_not_logged (const char *secret)
+{
+  g_assert_nonnull (secret);
+  g_assert_cmpuint (strlen (secret), >=, 4);
+  if (strstr (captured_log->str, secret) != NULL)
+    g_error ("A secret was logged");
+}
+
+static void
+test_nothing_secret_logged (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *refresh = NULL;
+  g_autofree char *access = NULL;
+  g_autofree char *verifier_challenge = NULL;
+  LogoutResult logout = { 0 };
+  Result result = { 0 };
+  g_autofree char *id_token = NULL;
+  GHashTable *params;
+
+  /* Every message of a sign-in, a refresh and a logout goes through the writer, debug ones
+   * included. */
+  captured_log = g_string_new (NULL);
+  g_log_set_writer_func (capture_log, NULL, NULL);
+
+  make_tokens_stale (fixture);
+  get_token (fixture, OIDC_AUTH_REQUEST_NONE, &result);
+  g_assert_no_error (result.error);
+  params = fake_interaction_get_last_params (fixture->interaction);
+  refresh = oidc_oauth2_auth_dup_refresh_token (fixture->auth);
+  get_token (fixture, OIDC_AUTH_REQUEST_NONE, &result);
+  g_assert_no_error (result.error);
+  id_token = g_steal_pointer (&result.token);
+  access = oidc_oauth2_auth_dup_access_token (fixture->auth);
+  oidc_auth_api_logout_async (OIDC_AUTH_API (fixture->auth), NULL, on_logout, &logout);
+  fake_wait (&logout.done);
+
+  g_assert_cmpuint (captured_log->len, >, 0);
+  assert_not_logged (refresh);
+  assert_not_logged (access);
+  assert_not_logged (strrchr (id_token, '.') + 1);
+  assert_not_logged (g_hash_table_lookup (params, "state"));
+  assert_not_logged (g_hash_table_lookup (params, "nonce"));
+  assert_not_logged (g_hash_table_lookup (params, "code_challenge"));
+  /* The fake provider numbers its codes; none of them may show. */
+  for (guint i = 1; i <= fixture->fake->serial; i++)
+    {
+      g_autofree char *code = g_strdup_printf ("code-%u", i);
+
+      if (strstr (captured_log->str, code) != NULL)
+        g_error ("An authorization code was logged");
+    }
+
+  g_string_free (g_steal_pointer (&captured_log), TRUE);
+  result_clear (&result);
+}
+
 static void
 test_client_secret (Fixture       *fixture,
                     gconstpointer  data)
@@ -974,6 +1053,7 @@ main (int   argc,
   ADD ("logout-without-revocation", test_logout_without_revocation);
   ADD ("logout-during-sign-in", test_logout_during_sign_in);
   ADD ("client-secret", test_client_secret);
+  ADD ("nothing-secret-logged", test_nothing_secret_logged);
   ADD ("google-parameters", test_google_parameters);
   g_test_add_func ("/Oidc/OAuth2/google-defaults", test_google_defaults);
   g_test_add_func ("/Oidc/OAuth2/okta-issuer", test_okta_issuer);
