@@ -22,7 +22,8 @@
  * interaction then closes what it showed.
  *
  * An interaction that listens on a loopback port may change the redirect URI with
- * [method@AuthorizationRequest.set_redirect_uri], before it reads the authorization URI.
+ * [method@AuthorizationRequest.set_redirect_uri] before it reads the authorization URI; a new
+ * attempt may change it again.
  */
 
 struct _OidcAuthorizationRequest
@@ -43,7 +44,6 @@ struct _OidcAuthorizationRequest
   GCancellable         *outer_cancellable;
   gulong                outer_cancelled_id;
   gulong                cancelled_id;
-  guint                 uri_read : 1;
   guint                 finished : 1;
 };
 
@@ -352,7 +352,8 @@ oidc_authorization_request_get_redirect_uri (OidcAuthorizationRequest *self)
  *
  * Changes the redirect URI, as a loopback listener does once it knows its port.
  *
- * It must be called before [method@AuthorizationRequest.dup_authorization_uri].
+ * The authorization URI read after the change carries the new redirect URI; the answer must
+ * come to the redirect URI current when it arrives.
  */
 void
 oidc_authorization_request_set_redirect_uri (OidcAuthorizationRequest *self,
@@ -360,7 +361,7 @@ oidc_authorization_request_set_redirect_uri (OidcAuthorizationRequest *self,
 {
   g_return_if_fail (OIDC_IS_AUTHORIZATION_REQUEST (self));
   g_return_if_fail (redirect_uri != NULL);
-  g_return_if_fail (!self->uri_read);
+  g_return_if_fail (!self->finished);
 
   if (g_strcmp0 (self->redirect_uri, redirect_uri) == 0)
     return;
@@ -396,8 +397,6 @@ oidc_authorization_request_dup_authorization_uri (OidcAuthorizationRequest *self
   g_autoptr(GString) query = g_string_new (NULL);
 
   g_return_val_if_fail (OIDC_IS_AUTHORIZATION_REQUEST (self), NULL);
-
-  self->uri_read = TRUE;
 
   for (guint i = 0; self->params[i] != NULL; i += 2)
     append_query_param (query, self->params[i], self->params[i + 1]);

@@ -14,6 +14,23 @@ typedef OidcInteraction *(*OidcInteractionFactory) (OidcOAuth2Auth *auth);
 /* The UI layer installs the interaction used by providers that were given none. */
 void      oidc_oauth2_auth_set_default_interaction_factory (OidcInteractionFactory  factory);
 
+/* The UI layer's way to forget what a provider's embedded browser keeps (cookies, storage,
+ * cache) when the user logs out. */
+typedef void     (*OidcBrowserDataClearAsync)  (OidcOAuth2Auth       *auth,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+typedef gboolean (*OidcBrowserDataClearFinish) (OidcOAuth2Auth       *auth,
+                                                GAsyncResult         *result,
+                                                GError              **error);
+
+void      oidc_oauth2_auth_set_browser_data_clearer        (OidcBrowserDataClearAsync  clear_async,
+                                                            OidcBrowserDataClearFinish clear_finish);
+
+/* A stable name for what is kept per provider (keyring item, browser data): a digest of the
+ * issuer and the client ID, safe as a file name. */
+char     *oidc_oauth2_auth_dup_storage_id                  (OidcOAuth2Auth         *self);
+
 /* For subclasses: extra query parameters of the authorization URL (alternating names and
  * values), and whether "offline_access" is asked for when the provider lists it. */
 void      oidc_oauth2_auth_set_authorization_params        (OidcOAuth2Auth         *self,

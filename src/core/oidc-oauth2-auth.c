@@ -132,6 +132,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static OidcInteractionFactory default_interaction_factory;
+static OidcBrowserDataClearAsync browser_data_clear_async;
+static OidcBrowserDataClearFinish browser_data_clear_finish;
 
 static void sign_in_start (Operation *operation);
 
@@ -306,7 +308,7 @@ operation_fail (Operation *operation,
 {
   g_autoptr(GError) owned = error;
 
-  g_debug ("%s failed: %s",
+  g_debug ("%s ended with an error: %s",
            operation->kind == OPERATION_REFRESH ? "Refresh" : "Sign-in", error->message);
   operation_finish (operation, NULL, error);
 }
@@ -2107,6 +2109,30 @@ void
 oidc_oauth2_auth_set_default_interaction_factory (OidcInteractionFactory factory)
 {
   default_interaction_factory = factory;
+}
+
+void
+oidc_oauth2_auth_set_browser_data_clearer (OidcBrowserDataClearAsync  clear_async,
+                                           OidcBrowserDataClearFinish clear_finish)
+{
+  browser_data_clear_async = clear_async;
+  browser_data_clear_finish = clear_finish;
+}
+
+char *
+oidc_oauth2_auth_dup_storage_id (OidcOAuth2Auth *self)
+{
+  OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (self);
+  g_autofree char *key = NULL;
+  g_autofree char *digest = NULL;
+
+  g_return_val_if_fail (OIDC_IS_OAUTH2_AUTH (self), NULL);
+
+  key = g_strdup_printf ("%s\n%s", priv->issuer ? priv->issuer : "",
+                         priv->client_id ? priv->client_id : "");
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
+
+  return g_strndup (digest, 32);
 }
 
 void
