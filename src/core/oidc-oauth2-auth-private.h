@@ -14,18 +14,20 @@ typedef OidcInteraction *(*OidcInteractionFactory) (OidcOAuth2Auth *auth);
 /* The UI layer installs the interaction used by providers that were given none. */
 void      oidc_oauth2_auth_set_default_interaction_factory (OidcInteractionFactory  factory);
 
-/* The UI layer's way to forget what a provider's embedded browser keeps (cookies, storage,
- * cache) when the user logs out. */
-typedef void     (*OidcBrowserDataClearAsync)  (OidcOAuth2Auth       *auth,
-                                                GCancellable         *cancellable,
-                                                GAsyncReadyCallback   callback,
-                                                gpointer              user_data);
-typedef gboolean (*OidcBrowserDataClearFinish) (OidcOAuth2Auth       *auth,
-                                                GAsyncResult         *result,
-                                                GError              **error);
+/* The UI layer's part of a logout: visit @end_session_uri (RP-initiated logout, when not
+ * NULL) with the provider's embedded browser without showing it, then forget everything that
+ * browser keeps for the provider (cookies, storage, cache). */
+typedef void     (*OidcBrowserLogoutAsync)  (OidcOAuth2Auth       *auth,
+                                             const char           *end_session_uri,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+typedef gboolean (*OidcBrowserLogoutFinish) (OidcOAuth2Auth       *auth,
+                                             GAsyncResult         *result,
+                                             GError              **error);
 
-void      oidc_oauth2_auth_set_browser_data_clearer        (OidcBrowserDataClearAsync  clear_async,
-                                                            OidcBrowserDataClearFinish clear_finish);
+void      oidc_oauth2_auth_set_browser_logout              (OidcBrowserLogoutAsync  logout_async,
+                                                            OidcBrowserLogoutFinish logout_finish);
 
 /* A stable name for what is kept per provider (keyring item, browser data): a digest of the
  * issuer and the client ID, safe as a file name. */

@@ -132,8 +132,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static OidcInteractionFactory default_interaction_factory;
-static OidcBrowserDataClearAsync browser_data_clear_async;
-static OidcBrowserDataClearFinish browser_data_clear_finish;
+static OidcBrowserLogoutAsync browser_logout_async;
+static OidcBrowserLogoutFinish browser_logout_finish;
 
 static void sign_in_start (Operation *operation);
 
@@ -2112,11 +2112,11 @@ oidc_oauth2_auth_set_default_interaction_factory (OidcInteractionFactory factory
 }
 
 void
-oidc_oauth2_auth_set_browser_data_clearer (OidcBrowserDataClearAsync  clear_async,
-                                           OidcBrowserDataClearFinish clear_finish)
+oidc_oauth2_auth_set_browser_logout (OidcBrowserLogoutAsync  logout_async,
+                                     OidcBrowserLogoutFinish logout_finish)
 {
-  browser_data_clear_async = clear_async;
-  browser_data_clear_finish = clear_finish;
+  browser_logout_async = logout_async;
+  browser_logout_finish = logout_finish;
 }
 
 char *

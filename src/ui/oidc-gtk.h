@@ -6,3 +6,8 @@
 #pragma once
 
 #include "oidc-core.h"
+
+#define OIDC_INSIDE
+# include "oidc-gtk-interaction.h"
+# include "oidc-login-dialog.h"
+#undef OIDC_INSIDE
