@@ -5,14 +5,18 @@
 
 #include "config.h"
 
+#include "oidc-gtk-interaction.h"
 #include "oidc-oauth2-auth-private.h"
 #include "oidc-sign-in-methods-private.h"
 
 static OidcInteraction *
 default_interaction (OidcOAuth2Auth *auth)
 {
-  /* FIXME: the GTK interaction (login dialog, sign-in window, browser) takes over here. */
-  return NULL;
+  /* Without a display there is nobody to ask; the caller gets a configuration error. */
+  if (!gtk_is_initialized () || gdk_display_get_default () == NULL)
+    return NULL;
+
+  return g_object_ref (OIDC_INTERACTION (oidc_gtk_interaction_get_default ()));
 }
 
 /* The core knows nothing of GTK; loading the library's UI layer gives it its dialogs. */
