@@ -40,6 +40,8 @@ struct _OidcLoginDialog
   /* OidcAuthApi -> Row, in the order rows were added. */
   GPtrArray  *rows;
   Row        *busy_row;
+  guint       present_id;
+  guint       resize_id;
 };
 
 struct _Row
@@ -58,6 +60,27 @@ struct _Row
 G_DEFINE_FINAL_TYPE (OidcLoginDialog, oidc_login_dialog, GTK_TYPE_WINDOW)
 
 static void update_busy (OidcLoginDialog *self);
+
+static gboolean
+resize_timeout (gpointer user_data)
+{
+  OidcLoginDialog *self = user_data;
+
+  self->resize_id = 0;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+/* FIXME: GTK 4.8 on X11 keeps a window's size when its content grows while it is being
+ * mapped, which clips rows that arrive in a burst. Measuring again a little later fixes it.
+ * Remove once GTK older than 4.10 is no longer supported and the bug is checked gone. */
+static void
+queue_late_resize (OidcLoginDialog *self)
+{
+  g_clear_handle_id (&self->resize_id, g_source_remove);
+  self->resize_id = g_timeout_add (100, resize_timeout, self);
+}
 
 static void
 disconnect_request (gpointer data,
@@ -94,6 +117,7 @@ remove_row (OidcLoginDialog *self,
   g_ptr_array_remove (self->rows, row);
 
   update_busy (self);
+  queue_late_resize (self);
 
   if (self->rows->len == 0)
     gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
@@ -233,7 +257,8 @@ row_new (OidcLoginDialog          *self,
   gtk_widget_set_margin_end (box, 12);
 
   icon = gtk_image_new_from_icon_name (provider_icon_name (row->provider));
-  gtk_image_set_icon_size (GTK_IMAGE (icon), GTK_ICON_SIZE_LARGE);
+  gtk_image_set_pixel_size (GTK_IMAGE (icon), 32);
+  gtk_widget_add_css_class (icon, "oidc-provider-icon");
   gtk_box_append (GTK_BOX (box), icon);
 
   labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
@@ -272,8 +297,21 @@ row_new (OidcLoginDialog          *self,
 
   g_ptr_array_add (self->rows, row);
   update_busy (self);
+  queue_late_resize (self);
 
   return row;
+}
+
+static gboolean
+present_idle (gpointer user_data)
+{
+  OidcLoginDialog *self = user_data;
+
+  self->present_id = 0;
+  if (self->rows->len > 0)
+    gtk_window_present (GTK_WINDOW (self));
+
+  return G_SOURCE_REMOVE;
 }
 
 static Row *
@@ -312,7 +350,10 @@ oidc_login_dialog_add_request (OidcLoginDialog          *self,
   g_signal_connect (oidc_authorization_request_get_cancellable (request), "cancelled",
                     G_CALLBACK (on_request_cancelled), row);
 
-  gtk_window_present (GTK_WINDOW (self));
+  /* Calls often come in bursts: present once they are all in, so the window is sized for
+   * every row from the start. */
+  if (self->present_id == 0)
+    self->present_id = g_idle_add_full (G_PRIORITY_DEFAULT, present_idle, self, NULL);
 }
 
 static void
@@ -359,6 +400,9 @@ oidc_login_dialog_dispose (GObject *object)
 {
   OidcLoginDialog *self = OIDC_LOGIN_DIALOG (object);
 
+  g_clear_handle_id (&self->present_id, g_source_remove);
+  g_clear_handle_id (&self->resize_id, g_source_remove);
+
   /* A dialog that goes away answers for its rows. */
   if (self->rows != NULL)
     reject_all (self);
@@ -398,9 +442,27 @@ oidc_login_dialog_class_init (OidcLoginDialogClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "login.reject-all", NULL);
 }
 
+/* The library's style sheet, once per display, below the application's own. */
+static void
+ensure_style (GdkDisplay *display)
+{
+  g_autoptr(GtkCssProvider) provider = NULL;
+
+  if (display == NULL || g_object_get_data (G_OBJECT (display), "oidc-ui-style") != NULL)
+    return;
+
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, "/io/github/stagedoor/oidc/oidc-ui.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION - 1);
+  g_object_set_data_full (G_OBJECT (display), "oidc-ui-style", g_steal_pointer (&provider),
+                          g_object_unref);
+}
+
 static void
 oidc_login_dialog_init (OidcLoginDialog *self)
 {
+  ensure_style (gtk_widget_get_display (GTK_WIDGET (self)));
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);

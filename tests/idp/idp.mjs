@@ -236,7 +236,19 @@ const provider = new Provider(issuer, {
   features: {
     devInteractions: { enabled: true },
     revocation: { enabled: true },
-    rpInitiatedLogout: { enabled: true },
+    rpInitiatedLogout: {
+      enabled: true,
+      // The confirmation page confirms by itself once loaded, as providers do when the client
+      // sends id_token_hint: the library visits it in a hidden web view where nobody could press
+      // "Yes". Its form and buttons stay for clients that do not run scripts.
+      logoutSource: async (ctx, form) => {
+        ctx.type = 'html';
+        ctx.body = `<!DOCTYPE html><html><head><title>Sign out</title></head><body>${form}
+<button type="submit" form="op.logoutForm" name="logout" value="yes">Yes, sign me out</button>
+<button type="submit" form="op.logoutForm">No, stay signed in</button>
+<script>document.querySelector('button[name=logout]').click();</script></body></html>`;
+      },
+    },
     userinfo: { enabled: true },
     introspection: { enabled: false },
     registration: { enabled: false },

@@ -1,0 +1,358 @@
+/* test-ui-dialog.c: the login dialog and the default interaction, in real windows, against the
+ * real test identity provider.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "oidc-gtk.h"
+#include "oidc-test-idp.h"
+#include "oidc-test-ui.h"
+
+typedef struct
+{
+  OidcTestIdp    *idp;
+  OidcOAuth2Auth *auth;
+  OidcOAuth2Auth *other;
+} Fixture;
+
+typedef struct
+{
+  gboolean  done;
+  char     *token;
+  GError   *error;
+} Result;
+
+static void
+result_clear (Result *result)
+{
+  g_clear_pointer (&result->token, g_free);
+  g_clear_error (&result->error);
+  result->done = FALSE;
+}
+
+static void
+on_token (GObject      *object,
+          GAsyncResult *res,
+          gpointer      user_data)
+{
+  Result *result = user_data;
+
+  result->token = oidc_auth_api_get_id_token_finish (OIDC_AUTH_API (object), res,
+                                                     &result->error);
+  result->done = TRUE;
+}
+
+static gboolean
+is_done (gpointer data)
+{
+  return ((Result *) data)->done;
+}
+
+static OidcLoginDialog *
+get_dialog (void)
+{
+  return oidc_gtk_interaction_get_dialog (oidc_gtk_interaction_get_default ());
+}
+
+static gboolean
+dialog_has_rows (gpointer data)
+{
+  OidcLoginDialog *dialog = get_dialog ();
+
+  return dialog != NULL && gtk_widget_get_visible (GTK_WIDGET (dialog)) &&
+         oidc_login_dialog_get_n_waiting (dialog) == GPOINTER_TO_UINT (data) &&
+         gtk_widget_get_mapped (GTK_WIDGET (dialog));
+}
+
+static gboolean
+dialog_is_hidden (gpointer data)
+{
+  return !gtk_widget_get_visible (GTK_WIDGET (get_dialog ()));
+}
+
+static gboolean
+sign_in_window_is_open (gpointer data)
+{
+  return oidc_test_ui_find_window_with (WEBKIT_TYPE_WEB_VIEW) != NULL;
+}
+
+static gboolean
+sign_in_window_is_gone (gpointer data)
+{
+  return oidc_test_ui_find_window_with (WEBKIT_TYPE_WEB_VIEW) == NULL;
+}
+
+static WebKitWebView *
+wait_for_web_view (void)
+{
+  oidc_test_ui_wait_until (sign_in_window_is_open, NULL);
+
+  return WEBKIT_WEB_VIEW (oidc_test_ui_find_descendant (
+    GTK_WIDGET (oidc_test_ui_find_window_with (WEBKIT_TYPE_WEB_VIEW)), WEBKIT_TYPE_WEB_VIEW));
+}
+
+static void
+click_sign_in (guint row)
+{
+  GtkWidget *list = oidc_test_ui_find_descendant (GTK_WIDGET (get_dialog ()), GTK_TYPE_LIST_BOX);
+  GtkListBoxRow *list_row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), row);
+  GtkWidget *button = oidc_test_ui_find_button (GTK_WIDGET (list_row), "Sign In");
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  gtk_widget_activate (button);
+}
+
+static const char *
+row_error (guint row)
+{
+  GtkWidget *list = oidc_test_ui_find_descendant (GTK_WIDGET (get_dialog ()), GTK_TYPE_LIST_BOX);
+  GtkListBoxRow *list_row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), row);
+
+  for (GtkWidget *w = oidc_test_ui_find_descendant (GTK_WIDGET (list_row), GTK_TYPE_LABEL);
+       w != NULL;
+       w = gtk_widget_get_next_sibling (w))
+    if (GTK_IS_LABEL (w) && gtk_widget_has_css_class (w, "error") && gtk_widget_get_visible (w))
+      return gtk_label_get_text (GTK_LABEL (w));
+
+  return NULL;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->idp = oidc_test_idp_start (NULL, &error);
+  g_assert_no_error (error);
+
+  /* No interaction is set: the library's own dialog and windows take the user through. */
+  fixture->auth = oidc_oauth2_auth_new (oidc_test_idp_get_issuer (fixture->idp),
+                                        oidc_test_idp_get_client_id (fixture->idp));
+  oidc_oauth2_auth_set_display_name (fixture->auth, "Example Identity");
+  fixture->other = g_object_new (OIDC_TYPE_OAUTH2_AUTH,
+                                 "issuer", oidc_test_idp_get_issuer (fixture->idp),
+                                 "client-id", OIDC_TEST_IDP_CONFIDENTIAL_CLIENT_ID,
+                                 "client-secret", OIDC_TEST_IDP_CONFIDENTIAL_CLIENT_SECRET,
+                                 "display-name", "Example Workspace",
+                                 NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  oidc_test_ui_wait_until (sign_in_window_is_gone, NULL);
+  g_clear_object (&fixture->auth);
+  g_clear_object (&fixture->other);
+  oidc_test_idp_stop (fixture->idp);
+}
+
+static void
+test_three_callers_one_row (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  Result results[3] = { 0 };
+  g_autofree char *shot = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
+                                      NULL, on_token, &results[i]);
+
+  /* One provider, one row, however many callers. */
+  oidc_test_ui_wait_until (dialog_has_rows, GUINT_TO_POINTER (1));
+  shot = oidc_test_ui_save_screenshot (GTK_WIDGET (get_dialog ()), "login-dialog");
+
+  click_sign_in (0);
+  oidc_test_ui_fill_forms (wait_for_web_view (), "alice", FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      oidc_test_ui_wait_until (is_done, &results[i]);
+      g_assert_no_error (results[i].error);
+      g_assert_nonnull (results[i].token);
+      g_assert_cmpstr (results[i].token, ==, results[0].token);
+    }
+
+  oidc_test_ui_wait_until (dialog_is_hidden, NULL);
+  g_assert_cmpuint (oidc_login_dialog_get_n_waiting (get_dialog ()), ==, 0);
+  g_assert_cmpuint (oidc_test_idp_count (fixture->idp, "token"), ==, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    result_clear (&results[i]);
+}
+
+static void
+test_reject_all (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  Result first = { 0 };
+  Result second = { 0 };
+  g_autofree char *shot = NULL;
+
+  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
+                                    NULL, on_token, &first);
+  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->other), OIDC_AUTH_REQUEST_NONE,
+                                    NULL, on_token, &second);
+  oidc_test_ui_wait_until (dialog_has_rows, GUINT_TO_POINTER (2));
+  shot = oidc_test_ui_save_screenshot (GTK_WIDGET (get_dialog ()), "login-dialog-two-providers");
+
+  gtk_widget_activate (oidc_test_ui_find_button (GTK_WIDGET (get_dialog ()), "Reject All"));
+
+  oidc_test_ui_wait_until (is_done, &first);
+  oidc_test_ui_wait_until (is_done, &second);
+  g_assert_error (first.error, OIDC_ERROR, OIDC_ERROR_REJECTED);
+  g_assert_error (second.error, OIDC_ERROR, OIDC_ERROR_REJECTED);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (get_dialog ())));
+  g_assert_cmpuint (oidc_test_idp_count (fixture->idp, "authorization"), ==, 0);
+  result_clear (&first);
+  result_clear (&second);
+}
+
+static void
+test_close_dialog_rejects (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  Result result = { 0 };
+
+  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
+                                    NULL, on_token, &result);
+  oidc_test_ui_wait_until (dialog_has_rows, GUINT_TO_POINTER (1));
+
+  gtk_window_close (GTK_WINDOW (get_dialog ()));
+  oidc_test_ui_wait_until (is_done, &result);
+  g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_REJECTED);
+  result_clear (&result);
+
+  /* Escape does the same. */
+  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
+                                    NULL, on_token, &result);
+  oidc_test_ui_wait_until (dialog_has_rows, GUINT_TO_POINTER (1));
+  gtk_widget_activate_action (GTK_WIDGET (get_dialog ()), "login.reject-all", NULL);
+  oidc_test_ui_wait_until (is_done, &result);
+  g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_REJECTED);
+  result_clear (&result);
+}
+
+static void
+test_window_closed_keeps_row (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  Result result = { 0 };
+  const char *error_text;
+
+  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
+                                    NULL, on_token, &result);
+  oidc_test_ui_wait_until (dialog_has_rows, GUINT_TO_POINTER (1));
+
+  /* The user closes the sign-in window: the error shows under the row, which stays. */
+  click_sign_in (0);
+  wait_for_web_view ();
+  gtk_window_close (oidc_test_ui_find_window_with (WEBKIT_TYPE_WEB_VIEW));
+  oidc_test_ui_wait_until (sign_in_window_is_gone, NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  g_assert_false (result.done);
+  g_assert_cmpuint (oidc_login_dialog_get_n_waiting (get_dialog ()), ==, 1);
+  error_text = row_error (0);
+  g_assert_nonnull (error_text);
+  g_test_message ("Error under the row: %s", error_text);
+  g_free (oidc_test_ui_save_screenshot (GTK_WIDGET (get_dialog ()), "login-dialog-error"));
+
+  /* Another try succeeds. */
+  click_sign_in (0);
+  oidc_test_ui_fill_forms (wait_for_web_view (), "alice", FALSE);
+  oidc_test_ui_wait_until (is_done, &result);
+  g_assert_no_error (result.error);
+  g_assert_nonnull (result.token);
+  result_clear (&result);
+}
+
+static void
+test_provider_cancel_rejects (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  Result result = { 0 };
+
+  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
+                                    NULL, on_token, &result);
+  oidc_test_ui_wait_until (dialog_has_rows, GUINT_TO_POINTER (1));
+
+  /* The user follows "Cancel" on the provider's own page. */
+  click_sign_in (0);
+  oidc_test_ui_fill_forms (wait_for_web_view (), "alice", TRUE);
+  oidc_test_ui_wait_until (is_done, &result);
+  g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_REJECTED);
+  oidc_test_ui_wait_until (dialog_is_hidden, NULL);
+  result_clear (&result);
+}
+
+static void
+test_instant_popup (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  Result result = { 0 };
+
+  /* The window opens at once; no dialog. */
+  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth),
+                                    OIDC_AUTH_REQUEST_INSTANT_POPUP, NULL, on_token, &result);
+  oidc_test_ui_fill_forms (wait_for_web_view (), "alice", FALSE);
+  g_assert_true (get_dialog () == NULL || !gtk_widget_get_visible (GTK_WIDGET (get_dialog ())));
+
+  oidc_test_ui_wait_until (is_done, &result);
+  g_assert_no_error (result.error);
+  g_assert_nonnull (result.token);
+  result_clear (&result);
+}
+
+static void
+test_caller_gone_removes_row (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Result result = { 0 };
+
+  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
+                                    cancellable, on_token, &result);
+  oidc_test_ui_wait_until (dialog_has_rows, GUINT_TO_POINTER (1));
+
+  /* Nobody waits any more: the row goes, and with it the dialog. */
+  g_cancellable_cancel (cancellable);
+  oidc_test_ui_wait_until (is_done, &result);
+  g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  oidc_test_ui_wait_until (dialog_is_hidden, NULL);
+  g_assert_cmpuint (oidc_login_dialog_get_n_waiting (get_dialog ()), ==, 0);
+  result_clear (&result);
+}
+
+#define ADD(path, func) \
+  g_test_add ("/Oidc/Ui/Dialog/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *home = g_dir_make_tmp ("oidc-test-ui-XXXXXX", NULL);
+  g_autofree char *data_home = g_build_filename (home, "data", NULL);
+  g_autofree char *cache_home = g_build_filename (home, "cache", NULL);
+
+  /* The embedded browser keeps its data under the user's data folder: a throw-away one. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  ADD ("three-callers-one-row", test_three_callers_one_row);
+  ADD ("reject-all", test_reject_all);
+  ADD ("close-dialog-rejects", test_close_dialog_rejects);
+  ADD ("window-closed-keeps-row", test_window_closed_keeps_row);
+  ADD ("provider-cancel-rejects", test_provider_cancel_rejects);
+  ADD ("instant-popup", test_instant_popup);
+  ADD ("caller-gone-removes-row", test_caller_gone_removes_row);
+
+  return g_test_run ();
+}
