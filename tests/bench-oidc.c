@@ -189,6 +189,7 @@ main (int   argc,
 
   /* Sign in once; every call after is answered from the session. */
   oidc_oauth2_auth_set_interaction (auth, OIDC_INTERACTION (interaction));
+  oidc_oauth2_auth_set_remember_session (auth, FALSE);
   oidc_auth_api_get_id_token_async (OIDC_AUTH_API (auth), OIDC_AUTH_REQUEST_NONE, NULL,
                                     on_token, &result);
   fake_wait (&result.done);

@@ -214,6 +214,8 @@ class GiTestCase(unittest.TestCase):
     def new_auth(self, **interaction_args):
         """A fresh provider object with a fresh Python interaction; notify::signed-in logged."""
         auth = Oidc.OAuth2Auth.new(self.idp.issuer, self.idp.client_id)
+        # Each test starts signed out: nothing is resumed from the keyring (test-keyring).
+        auth.props.remember_session = False
         interaction = BrowserlessInteraction(self.idp, **interaction_args)
         auth.props.interaction = interaction
         notified = []

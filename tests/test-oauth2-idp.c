@@ -160,6 +160,8 @@ start (Fixture *fixture,
                                         oidc_test_idp_get_client_id (fixture->idp));
   oidc_oauth2_auth_set_interaction (fixture->auth, OIDC_INTERACTION (fixture->interaction));
   oidc_oauth2_auth_set_scopes (fixture->auth, scopes);
+  /* These tests leave the keyring alone; test-keyring covers it. */
+  g_object_set (fixture->auth, "remember-session", FALSE, NULL);
 }
 
 static void
@@ -390,6 +392,7 @@ test_confidential_client (void)
                        "client-id", OIDC_TEST_IDP_CONFIDENTIAL_CLIENT_ID,
                        "client-secret", OIDC_TEST_IDP_CONFIDENTIAL_CLIENT_SECRET,
                        "interaction", interaction,
+                       "remember-session", FALSE,
                        NULL);
   oidc_auth_api_get_id_token_async (OIDC_AUTH_API (auth), OIDC_AUTH_REQUEST_NONE, NULL,
                                     on_token, &result);

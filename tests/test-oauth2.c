@@ -51,6 +51,8 @@ fixture_set_up (Fixture       *fixture,
   fixture->auth = oidc_oauth2_auth_new (fixture->fake->issuer, fixture->fake->client_id);
   oidc_oauth2_auth_set_interaction (fixture->auth, OIDC_INTERACTION (fixture->interaction));
   oidc_oauth2_auth_set_http_timeout (fixture->auth, 2);
+  /* Protocol tests leave the keyring alone; test-keyring covers it. */
+  g_object_set (fixture->auth, "remember-session", FALSE, NULL);
   g_signal_connect (fixture->auth, "notify::signed-in", G_CALLBACK (on_signed_in_notify),
                     fixture);
 }
@@ -396,6 +398,7 @@ test_unreachable (void)
 
   issuer = g_strdup_printf ("http://127.0.0.1:%u", port);
   auth = oidc_oauth2_auth_new (issuer, "client");
+  g_object_set (auth, "remember-session", FALSE, NULL);
   oidc_auth_api_get_id_token_async (OIDC_AUTH_API (auth), OIDC_AUTH_REQUEST_NONE, NULL,
                                     on_token, &result);
   fake_wait (&result.done);
@@ -904,6 +907,7 @@ test_client_secret (Fixture       *fixture,
                        "client-id", fixture->fake->client_id,
                        "client-secret", "s3cret:/+",
                        "interaction", fixture->interaction,
+                       "remember-session", FALSE,
                        NULL);
   oidc_auth_api_get_id_token_async (OIDC_AUTH_API (auth), OIDC_AUTH_REQUEST_NONE, NULL,
                                     on_token, &result);
@@ -1002,6 +1006,7 @@ test_no_interaction (void)
   g_autoptr(OidcOAuth2Auth) auth = oidc_oauth2_auth_new (fake->issuer, fake->client_id);
   Result result = { 0 };
 
+  g_object_set (auth, "remember-session", FALSE, NULL);
   oidc_auth_api_get_id_token_async (OIDC_AUTH_API (auth), OIDC_AUTH_REQUEST_NONE, NULL,
                                     on_token, &result);
   fake_wait (&result.done);

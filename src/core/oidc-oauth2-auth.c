@@ -14,6 +14,7 @@
 #include "oidc-jose-private.h"
 #include "oidc-oauth2-auth-private.h"
 #include "oidc-provider-metadata-private.h"
+#include "oidc-secret-store-private.h"
 
 /**
  * OidcOAuth2Auth:
@@ -24,6 +25,13 @@
  * flow with PKCE; the ID token is validated against the provider's published keys. Sessions
  * live in memory; [method@AuthApi.get_id_token_async] answers from them while they are
  * fresh, refreshes them when they are not, and asks the user only when it must.
+ *
+ * With [property@OAuth2Auth:remember-session], the refresh token and what resuming takes
+ * (subject, granted scopes) are kept in the user's keyring, one item per application, issuer
+ * and client ID; ID and access tokens never leave memory. The first request for a token
+ * resumes that session without showing anything, so an application that wants to know
+ * whether the user is still signed in at startup asks for a token with
+ * %OIDC_AUTH_REQUEST_OPTIONAL.
  *
  * An object is meant to be used from the main context it was created in.
  */
@@ -70,6 +78,9 @@ typedef struct
   OidcSession              *base;
   JsonObject               *response;
   gboolean                  refetched_keys;
+
+  gboolean                  restoring;  /* a refresh of the session saved in the keyring */
+  OidcSession              *validated;  /* waiting for the keyring before it is handed out */
 } Operation;
 
 typedef struct
@@ -96,6 +107,9 @@ typedef struct
   char                 **authorization_params;
   gboolean               offline_access_scope;
   gboolean               forbids_embedded;
+  gboolean               remember_session;
+  char                  *post_logout_redirect_uri;
+  gboolean               end_session_in_browser;
 
   SoupSession           *http;
   OidcProviderMetadata  *metadata;
@@ -104,6 +118,8 @@ typedef struct
 
   OidcSession           *session;
   Operation             *operation;
+  gboolean               restore_attempted;
+  gboolean               keyring_warned;
 } OidcOAuth2AuthPrivate;
 
 static void oidc_oauth2_auth_auth_api_init (OidcAuthApiInterface *iface);
@@ -125,6 +141,9 @@ enum {
   PROP_SIGN_IN_METHOD,
   PROP_REFRESH_MARGIN,
   PROP_CLOCK_LEEWAY,
+  PROP_REMEMBER_SESSION,
+  PROP_POST_LOGOUT_REDIRECT_URI,
+  PROP_END_SESSION_IN_BROWSER,
   N_PROPS,
 
   PROP_SIGNED_IN = N_PROPS,
@@ -246,6 +265,7 @@ operation_free (Operation *operation)
   g_free (operation->verifier);
   g_free (operation->redirect_uri);
   g_clear_pointer (&operation->base, oidc_session_free);
+  g_clear_pointer (&operation->validated, oidc_session_free);
   g_clear_pointer (&operation->response, json_object_unref);
   g_free (operation);
 }
@@ -306,10 +326,16 @@ static void
 operation_fail (Operation *operation,
                 GError    *error)
 {
+  OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (operation->self);
   g_autoptr(GError) owned = error;
 
   g_debug ("%s ended with an error: %s",
            operation->kind == OPERATION_REFRESH ? "Refresh" : "Sign-in", error->message);
+
+  /* The saved session is still there (a network failure, say): try it again next time. */
+  if (operation->restoring && operation_is_current (operation))
+    priv->restore_attempted = FALSE;
+
   operation_finish (operation, NULL, error);
 }
 
@@ -380,6 +406,89 @@ operation_add_waiter (Operation *operation,
     waiter->cancelled_id = g_cancellable_connect (waiter->cancellable,
                                                   G_CALLBACK (on_waiter_cancelled),
                                                   task, NULL);
+}
+
+/* Keyring */
+
+typedef enum
+{
+  KEYRING_SAVE,
+  KEYRING_LOAD,
+  KEYRING_DELETE,
+} KeyringStep;
+
+/* A keyring that is locked, missing or refuses us costs the user a sign-in at the next start
+ * and nothing more: say so once per provider, naming the issuer and never a token, and go on
+ * in memory. */
+static void
+warn_keyring (OidcOAuth2Auth *self,
+              KeyringStep     step,
+              const GError   *error)
+{
+  OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (self);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (priv->keyring_warned)
+    {
+      g_debug ("The keyring failed again for %s: %s", priv->issuer, error->message);
+      return;
+    }
+  priv->keyring_warned = TRUE;
+
+  switch (step)
+    {
+    case KEYRING_SAVE:
+      g_warning ("Could not save the sign-in to %s in the keyring: %s. The session lasts "
+                 "until the application quits; then the user has to sign in again.",
+                 priv->issuer, error->message);
+      break;
+
+    case KEYRING_LOAD:
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
+        g_warning ("Could not resume the saved sign-in to %s from the keyring: %s. It was "
+                   "removed; the user has to sign in again.", priv->issuer, error->message);
+      else
+        g_warning ("Could not resume the saved sign-in to %s from the keyring: %s. The user "
+                   "has to sign in again.", priv->issuer, error->message);
+      break;
+
+    case KEYRING_DELETE:
+    default:
+      g_warning ("Could not remove the saved sign-in to %s from the keyring: %s",
+                 priv->issuer, error->message);
+      break;
+    }
+}
+
+static OidcStoredSession *
+stored_session_new (OidcSession *session)
+{
+  OidcStoredSession *stored = g_new0 (OidcStoredSession, 1);
+
+  stored->refresh_token = g_strdup (session->refresh_token);
+  stored->subject = g_strdup (session->id_token->subject);
+  stored->scope = g_strdup (session->scope);
+  stored->nonce = g_strdup (session->nonce);
+
+  return stored;
+}
+
+/* What a refresh starts from when the session comes from the keyring: no ID or access token,
+ * only what the refresh and the validation of its answer need. */
+static OidcSession *
+session_from_stored (OidcStoredSession *stored)
+{
+  OidcSession *session = g_new0 (OidcSession, 1);
+
+  session->id_token = g_new0 (OidcIdToken, 1);
+  session->id_token->subject = g_strdup (stored->subject);
+  session->refresh_token = g_strdup (stored->refresh_token);
+  session->scope = g_strdup (stored->scope);
+  session->nonce = g_strdup (stored->nonce);
+
+  return session;
 }
 
 /* Metadata and keys */
@@ -613,6 +722,78 @@ session_from_response (JsonObject   *response,
 static void verify_response (Operation *operation);
 
 static void
+install_session (Operation *operation)
+{
+  OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (operation->self);
+
+  set_session (operation->self, g_steal_pointer (&operation->validated));
+  operation_finish (operation, priv->session->id_token->raw, NULL);
+}
+
+static void
+on_session_persisted (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Operation *operation = user_data;
+  gboolean saved = operation->validated->refresh_token != NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (saved)
+    oidc_secret_store_save_finish (result, &error);
+  else
+    oidc_secret_store_delete_finish (result, &error);
+
+  /* The session works in memory all the same. */
+  if (error != NULL)
+    warn_keyring (operation->self, saved ? KEYRING_SAVE : KEYRING_DELETE, error);
+
+  if (!operation_check_current (operation, NULL))
+    return;
+
+  install_session (operation);
+}
+
+/* A new or rotated refresh token reaches the keyring before any caller sees the tokens that
+ * came with it. Should the process die in between, the keyring still holds the previous
+ * token: the provider either still honours it, or refuses it and the user signs in again.
+ * The keyring never holds a token the provider would not know, nor half of one. */
+static void
+persist_session (Operation *operation)
+{
+  OidcOAuth2Auth *self = operation->self;
+  OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (self);
+  OidcSession *session = operation->validated;
+  OidcSession *base = operation->base;
+  g_autoptr(OidcStoredSession) stored = NULL;
+
+  if (!priv->remember_session ||
+      (base != NULL && g_strcmp0 (base->refresh_token, session->refresh_token) == 0 &&
+       g_strcmp0 (base->scope, session->scope) == 0))
+    {
+      install_session (operation);
+      return;
+    }
+
+  /* Neither call is cancellable: once begun, the keyring must end up holding what we believe
+   * it holds. A logout meanwhile queues its delete behind this. */
+  if (session->refresh_token == NULL)
+    {
+      /* Nothing to resume from; an item of an earlier sign-in must not come back instead. */
+      g_debug ("The session of %s has no refresh token; forgetting any saved one",
+               priv->issuer);
+      oidc_secret_store_delete_async (priv->issuer, priv->client_id, NULL,
+                                      on_session_persisted, operation);
+      return;
+    }
+
+  g_debug ("Saving the session of %s in the keyring", priv->issuer);
+  stored = stored_session_new (session);
+  oidc_secret_store_save_async (priv->issuer, priv->client_id, priv->display_name, stored,
+                                NULL, on_session_persisted, operation);
+}
+
+static void
 on_jwks (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
@@ -715,12 +896,10 @@ verify_response (Operation *operation)
       return;
     }
 
-  /* FIXME: the keyring issue saves a rotated refresh token here, before any caller sees the
-   * new tokens. Until then sessions live in memory only. */
   g_debug ("%s of %s succeeded", operation->kind == OPERATION_REFRESH ? "Refresh" : "Sign-in",
            priv->issuer);
-  set_session (self, g_steal_pointer (&session));
-  operation_finish (operation, priv->session->id_token->raw, NULL);
+  operation->validated = g_steal_pointer (&session);
+  persist_session (operation);
 }
 
 static void
@@ -757,6 +936,11 @@ client_credentials (OidcOAuth2AuthPrivate  *priv,
 
 /* Refresh */
 
+static void on_refused_session_deleted (GObject      *object,
+                                        GAsyncResult *result,
+                                        gpointer      user_data);
+static void operation_give_up_session  (Operation    *operation);
+
 static void
 on_refresh_response (GObject      *object,
                      GAsyncResult *result,
@@ -785,12 +969,44 @@ on_refresh_response (GObject      *object,
       return;
     }
 
-  /* The provider no longer honours the refresh token: drop the session. Optional callers
-   * get no token; the others go on to a new sign-in. */
+  /* The provider no longer honours the refresh token: drop the session, and the saved copy
+   * before anybody hears of it, so that no later start tries it again. */
   g_debug ("The provider refused the refresh token of %s; dropping the session", priv->issuer);
   set_session (self, NULL);
   g_clear_pointer (&operation->base, oidc_session_free);
 
+  if (priv->remember_session)
+    {
+      oidc_secret_store_delete_async (priv->issuer, priv->client_id, NULL,
+                                      on_refused_session_deleted, operation);
+      return;
+    }
+
+  operation_give_up_session (operation);
+}
+
+static void
+on_refused_session_deleted (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  Operation *operation = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!oidc_secret_store_delete_finish (result, &error))
+    warn_keyring (operation->self, KEYRING_DELETE, error);
+
+  if (!operation_check_current (operation, NULL))
+    return;
+
+  operation_give_up_session (operation);
+}
+
+/* There is no session to refresh: optional callers get no token; the others go on to a new
+ * sign-in. */
+static void
+operation_give_up_session (Operation *operation)
+{
   for (GList *link = operation->waiters.head; link != NULL;)
     {
       GList *next = link->next;
@@ -812,6 +1028,7 @@ on_refresh_response (GObject      *object,
     }
 
   operation->kind = OPERATION_SIGN_IN;
+  operation->restoring = FALSE;
   sign_in_start (operation);
 }
 
@@ -873,6 +1090,51 @@ refresh_start (Operation *operation)
   operation->base = session_copy_for_refresh (priv->session);
   ensure_metadata_async (operation->self, operation->cancellable, on_refresh_metadata,
                          operation);
+}
+
+/* Restore: the session an earlier run saved is refreshed before anybody gets a token of it,
+ * since only the refresh token was kept. */
+
+static void
+on_restore_loaded (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Operation *operation = user_data;
+  OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (operation->self);
+  g_autoptr(OidcStoredSession) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stored = oidc_secret_store_load_finish (result, &error);
+  if (!operation_check_current (operation, NULL))
+    return;
+
+  /* A keyring that cannot be read is not tried again in this run: a locked one would ask the
+   * user to unlock it on every call. */
+  if (error != NULL)
+    warn_keyring (operation->self, KEYRING_LOAD, error);
+
+  if (stored == NULL)
+    {
+      g_debug ("No saved session of %s", priv->issuer);
+      operation_give_up_session (operation);
+      return;
+    }
+
+  g_debug ("Resuming the saved session of %s", priv->issuer);
+  operation->base = session_from_stored (stored);
+  ensure_metadata_async (operation->self, operation->cancellable, on_refresh_metadata,
+                         operation);
+}
+
+static void
+restore_start (Operation *operation)
+{
+  OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (operation->self);
+
+  g_debug ("Looking for a saved session of %s", priv->issuer);
+  oidc_secret_store_load_async (priv->issuer, priv->client_id, operation->cancellable,
+                                on_restore_loaded, operation);
 }
 
 /* Sign-in */
@@ -1143,6 +1405,7 @@ oidc_oauth2_auth_get_id_token_async (OidcAuthApi          *auth,
   OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (self);
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean restore;
   Waiter *waiter;
 
   task = g_task_new (self, cancellable, callback, user_data);
@@ -1164,7 +1427,11 @@ oidc_oauth2_auth_get_id_token_async (OidcAuthApi          *auth,
       return;
     }
 
-  if ((flags & OIDC_AUTH_REQUEST_OPTIONAL) &&
+  /* On first use, a session an earlier run saved may be waiting in the keyring. */
+  restore = priv->session == NULL && priv->operation == NULL && priv->remember_session &&
+            !priv->restore_attempted;
+
+  if ((flags & OIDC_AUTH_REQUEST_OPTIONAL) && !restore &&
       ((priv->operation != NULL && priv->operation->kind == OPERATION_SIGN_IN) ||
        (priv->operation == NULL && (priv->session == NULL ||
                                     priv->session->refresh_token == NULL))))
@@ -1181,6 +1448,19 @@ oidc_oauth2_auth_get_id_token_async (OidcAuthApi          *auth,
   if (priv->operation != NULL)
     {
       operation_add_waiter (priv->operation, task);
+      return;
+    }
+
+  /* A refresh that starts from the keyring; like any refresh, it becomes a sign-in for the
+   * callers that may be asked when there is nothing to resume. */
+  if (restore)
+    {
+      priv->restore_attempted = TRUE;
+      priv->operation = operation_new (self, OPERATION_REFRESH);
+      priv->operation->restoring = TRUE;
+      priv->operation->flags = flags & ~OIDC_AUTH_REQUEST_OPTIONAL;
+      operation_add_waiter (priv->operation, task);
+      restore_start (priv->operation);
       return;
     }
 
@@ -1216,11 +1496,28 @@ oidc_oauth2_auth_get_id_token_finish (OidcAuthApi   *auth,
 
 /* Logout */
 
+typedef enum
+{
+  LOGOUT_LOAD_SAVED,
+  LOGOUT_DELETE_SAVED,
+  LOGOUT_METADATA,
+  LOGOUT_REVOKE_REFRESH,
+  LOGOUT_REVOKE_ACCESS,
+  LOGOUT_END_SESSION,
+  LOGOUT_BROWSER_DATA,
+  LOGOUT_DONE,
+} LogoutStep;
+
 typedef struct
 {
-  OidcSession *session;
-  GError      *error;
-  guint        step;
+  LogoutStep  step;
+  gboolean    had_session;
+  char       *refresh_token;
+  char       *access_token;
+  char       *id_token;          /* the hint of the end-session request */
+  gboolean    have_metadata;
+  char       *end_session_uri;   /* for the embedded browser to visit */
+  GError     *error;
 } Logout;
 
 static void
@@ -1228,32 +1525,171 @@ logout_free (gpointer data)
 {
   Logout *logout = data;
 
-  oidc_session_free (logout->session);
+  g_free (logout->refresh_token);
+  g_free (logout->access_token);
+  g_free (logout->id_token);
+  g_free (logout->end_session_uri);
   g_clear_error (&logout->error);
   g_free (logout);
 }
 
+/* Every step runs whatever an earlier one met; the caller hears of all failures at once, in
+ * order, under the code of the first. */
 static void
 logout_note_error (Logout *logout,
                    GError *error)
 {
+  g_autofree char *message = NULL;
+
   if (logout->error == NULL)
-    logout->error = error;
-  else
     {
-      g_prefix_error (&logout->error, "%s; ", error->message);
-      g_error_free (error);
+      logout->error = error;
+      return;
+    }
+
+  message = g_strdup_printf ("%s; %s", logout->error->message, error->message);
+  g_free (logout->error->message);
+  logout->error->message = g_steal_pointer (&message);
+  g_error_free (error);
+}
+
+static gboolean
+has_identity (OidcOAuth2AuthPrivate *priv)
+{
+  return priv->issuer != NULL && priv->client_id != NULL && *priv->client_id != '\0';
+}
+
+/* Whether the library's own interaction signs in through its embedded browser. */
+static gboolean
+uses_embedded_browser (OidcOAuth2AuthPrivate *priv)
+{
+  switch (priv->sign_in_method)
+    {
+    case OIDC_SIGN_IN_METHOD_EMBEDDED:
+      return TRUE;
+
+    case OIDC_SIGN_IN_METHOD_BROWSER:
+      return FALSE;
+
+    case OIDC_SIGN_IN_METHOD_AUTOMATIC:
+    default:
+      return !priv->forbids_embedded;
     }
 }
 
+static void
+append_query_param (GString    *uri,
+                    char       *separator,
+                    const char *name,
+                    const char *value)
+{
+  g_string_append_c (uri, *separator);
+  g_string_append_uri_escaped (uri, name, NULL, FALSE);
+  g_string_append_c (uri, '=');
+  g_string_append_uri_escaped (uri, value, NULL, FALSE);
+  *separator = '&';
+}
+
+/* RP-Initiated Logout 1.0, section 2. */
+static char *
+end_session_uri (OidcOAuth2AuthPrivate *priv,
+                 const char            *id_token)
+{
+  const char *endpoint = priv->metadata->end_session_endpoint;
+  GString *uri = g_string_new (endpoint);
+  char separator = strchr (endpoint, '?') ? '&' : '?';
+
+  append_query_param (uri, &separator, "id_token_hint", id_token);
+  append_query_param (uri, &separator, "client_id", priv->client_id);
+
+  /* The state only means something to whoever receives the redirect. */
+  if (priv->post_logout_redirect_uri != NULL)
+    {
+      g_autofree char *state = oidc_random_token (16);
+
+      append_query_param (uri, &separator, "post_logout_redirect_uri",
+                          priv->post_logout_redirect_uri);
+      append_query_param (uri, &separator, "state", state);
+    }
+
+  return g_string_free (uri, FALSE);
+}
+
 static void logout_next (GTask *task);
+
+static void
+on_logout_loaded (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  Logout *logout = g_task_get_task_data (task);
+  g_autoptr(OidcStoredSession) stored = NULL;
+  GError *error = NULL;
+
+  stored = oidc_secret_store_load_finish (result, &error);
+  if (stored != NULL)
+    logout->refresh_token = g_strdup (stored->refresh_token);
+
+  /* An unparsable item was removed already: nothing is left behind. Any other failure may
+   * leave the item, which the delete that follows cannot always tell. */
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
+    {
+      g_prefix_error (&error, _("The keyring could not be read, so a saved sign-in may remain "
+                                "in it: "));
+      logout_note_error (logout, error);
+    }
+  else
+    g_clear_error (&error);
+
+  logout_next (task);
+}
+
+static void
+on_logout_deleted (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  Logout *logout = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!oidc_secret_store_delete_finish (result, &error))
+    {
+      g_prefix_error (&error, _("The saved sign-in could not be removed from the keyring: "));
+      logout_note_error (logout, error);
+    }
+
+  logout_next (task);
+}
+
+static void
+on_logout_metadata (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  OidcOAuth2Auth *self = g_task_get_source_object (task);
+  Logout *logout = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  logout->have_metadata = ensure_metadata_finish (self, result, &error);
+  if (!logout->have_metadata)
+    {
+      g_prefix_error (&error, _("Signed out here, but the session at the provider may "
+                                "remain: "));
+      logout_note_error (logout, error);
+    }
+
+  logout_next (task);
+}
 
 static void
 on_revoked (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  GTask *task = user_data;
   Logout *logout = g_task_get_task_data (task);
   g_autoptr(JsonObject) response = NULL;
   GError *error = NULL;
@@ -1261,18 +1697,28 @@ on_revoked (GObject      *object,
   if (!(response = oidc_http_post_form_finish (result, NULL, &error)))
     logout_note_error (logout, error);
 
-  logout_next (g_steal_pointer (&task));
+  logout_next (task);
 }
 
-static void
+static gboolean
 logout_revoke (GTask      *task,
                const char *token,
                const char *hint)
 {
   OidcOAuth2Auth *self = g_task_get_source_object (task);
   OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (self);
+  Logout *logout = g_task_get_task_data (task);
   g_autoptr(GPtrArray) form = g_ptr_array_new ();
   const char *basic_user, *basic_password;
+
+  if (token == NULL || !logout->have_metadata)
+    return FALSE;
+
+  if (priv->metadata->revocation_endpoint == NULL)
+    {
+      g_debug ("%s has no revocation endpoint", priv->issuer);
+      return FALSE;
+    }
 
   g_ptr_array_add (form, (gpointer) "token");
   g_ptr_array_add (form, (gpointer) token);
@@ -1286,34 +1732,171 @@ logout_revoke (GTask      *task,
                              (const char * const *) form->pdata, basic_user, basic_password,
                              priv->http_timeout, g_task_get_cancellable (task), on_revoked,
                              task);
+  return TRUE;
 }
 
+static void
+on_end_session_launched (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  GTask *task = user_data;
+  Logout *logout = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    {
+      g_prefix_error (&error, _("The provider's sign-out page could not be opened in the "
+                                "browser: "));
+      logout_note_error (logout, error);
+    }
+
+  logout_next (task);
+}
+
+/* Ends the session at the provider, where that is possible and wanted. The embedded browser
+ * visits the page without showing it in the next step; the system browser opens it here. */
+static gboolean
+logout_end_session (GTask *task)
+{
+  OidcOAuth2Auth *self = g_task_get_source_object (task);
+  OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (self);
+  Logout *logout = g_task_get_task_data (task);
+  g_autofree char *uri = NULL;
+
+  /* Without an ID token (nothing was resumed in this run) there is no hint of whose session
+   * to end; removing the browser's cookies is what is left. */
+  if (!logout->have_metadata || priv->metadata->end_session_endpoint == NULL ||
+      logout->id_token == NULL)
+    return FALSE;
+
+  uri = end_session_uri (priv, logout->id_token);
+
+  if (uses_embedded_browser (priv))
+    {
+      if (browser_logout_async == NULL)
+        g_debug ("No embedded browser to end the session of %s with", priv->issuer);
+      logout->end_session_uri = g_steal_pointer (&uri);
+      return FALSE;
+    }
+
+  if (!priv->end_session_in_browser)
+    {
+      g_debug ("Leaving the session of %s in the system browser alone", priv->issuer);
+      return FALSE;
+    }
+
+  g_debug ("Ending the session of %s in the system browser", priv->issuer);
+  g_app_info_launch_default_for_uri_async (uri, NULL, g_task_get_cancellable (task),
+                                           on_end_session_launched, task);
+  return TRUE;
+}
+
+static void
+on_browser_logout (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  OidcOAuth2Auth *self = g_task_get_source_object (task);
+  Logout *logout = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!browser_logout_finish (self, result, &error))
+    logout_note_error (logout, error);
+
+  logout_next (task);
+}
+
+/* Runs the next step of a logout; @task is owned by the steps until the last one returns it. */
 static void
 logout_next (GTask *task)
 {
   OidcOAuth2Auth *self = g_task_get_source_object (task);
   OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (self);
   Logout *logout = g_task_get_task_data (task);
+  gboolean keyring = priv->remember_session && has_identity (priv);
 
-  /* The refresh token first: revoking it ends the whole grant at most providers. */
-  switch (logout->step++)
+  /* Each step sets the one after it before it may go asynchronous. */
+  switch (logout->step)
     {
-    case 0:
-      if (logout->session->refresh_token != NULL)
+    /* Local state first, so that a logout cut short never brings the session back at the next
+     * start. With nothing in memory (nothing resumed yet in this run), the keyring may hold a
+     * refresh token the provider still honours: revoke that one too. Neither step is
+     * cancellable: the local state goes whatever happens. */
+    case LOGOUT_LOAD_SAVED:
+      logout->step = LOGOUT_DELETE_SAVED;
+      if (keyring && !logout->had_session)
         {
-          logout_revoke (task, logout->session->refresh_token, "refresh_token");
+          oidc_secret_store_load_async (priv->issuer, priv->client_id, NULL, on_logout_loaded,
+                                        task);
           return;
         }
       G_GNUC_FALLTHROUGH;
 
-    case 1:
-      if (logout->session->access_token != NULL)
+    case LOGOUT_DELETE_SAVED:
+      logout->step = LOGOUT_METADATA;
+      if (keyring)
         {
-          logout_revoke (task, logout->session->access_token, "access_token");
+          g_debug ("Removing the saved session of %s", priv->issuer);
+          oidc_secret_store_delete_async (priv->issuer, priv->client_id, NULL, on_logout_deleted,
+                                          task);
           return;
         }
       G_GNUC_FALLTHROUGH;
 
+    case LOGOUT_METADATA:
+      logout->step = LOGOUT_REVOKE_REFRESH;
+      if (logout->refresh_token != NULL || logout->access_token != NULL)
+        {
+          ensure_metadata_async (self, g_task_get_cancellable (task), on_logout_metadata, task);
+          return;
+        }
+      G_GNUC_FALLTHROUGH;
+
+    /* The refresh token first: revoking it ends the whole grant at most providers. */
+    case LOGOUT_REVOKE_REFRESH:
+      logout->step = LOGOUT_REVOKE_ACCESS;
+      if (logout_revoke (task, logout->refresh_token, "refresh_token"))
+        return;
+      G_GNUC_FALLTHROUGH;
+
+    case LOGOUT_REVOKE_ACCESS:
+      logout->step = LOGOUT_END_SESSION;
+      if (logout_revoke (task, logout->access_token, "access_token"))
+        return;
+      G_GNUC_FALLTHROUGH;
+
+    case LOGOUT_END_SESSION:
+      logout->step = LOGOUT_BROWSER_DATA;
+      if (logout_end_session (task))
+        return;
+      G_GNUC_FALLTHROUGH;
+
+    /* The UI layer visits the end-session page, if any, and forgets the provider's cookies,
+     * so that the next sign-in shows the login form rather than reusing them. A previous run
+     * may have left those even when this one never signed in. */
+    case LOGOUT_BROWSER_DATA:
+      logout->step = LOGOUT_DONE;
+      if (browser_logout_async != NULL)
+        {
+          GCancellable *cancellable = g_task_get_cancellable (task);
+
+          /* The cookies are local state too: a cancelled logout still forgets them, and only
+           * skips the provider's page. */
+          if (g_cancellable_is_cancelled (cancellable))
+            {
+              g_clear_pointer (&logout->end_session_uri, g_free);
+              cancellable = NULL;
+            }
+
+          browser_logout_async (self, logout->end_session_uri, cancellable, on_browser_logout,
+                                task);
+          return;
+        }
+      G_GNUC_FALLTHROUGH;
+
+    case LOGOUT_DONE:
     default:
       break;
     }
@@ -1327,34 +1910,6 @@ logout_next (GTask *task)
 }
 
 static void
-on_logout_metadata (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  OidcOAuth2Auth *self = g_task_get_source_object (task);
-  OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (self);
-  Logout *logout = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (!ensure_metadata_finish (self, result, &error))
-    {
-      g_prefix_error (&error, _("Signed out here, but the session at the provider may "
-                                "remain: "));
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (priv->metadata->revocation_endpoint == NULL)
-    {
-      g_debug ("%s has no revocation endpoint", priv->issuer);
-      logout->step = G_MAXUINT;
-    }
-
-  logout_next (g_steal_pointer (&task));
-}
-
-static void
 oidc_oauth2_auth_logout_async (OidcAuthApi         *auth,
                                GCancellable        *cancellable,
                                GAsyncReadyCallback  callback,
@@ -1362,6 +1917,7 @@ oidc_oauth2_auth_logout_async (OidcAuthApi         *auth,
 {
   OidcOAuth2Auth *self = OIDC_OAUTH2_AUTH (auth);
   OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (self);
+  g_autoptr(OidcSession) session = NULL;
   g_autoptr(GTask) task = NULL;
   Logout *logout;
 
@@ -1385,20 +1941,23 @@ oidc_oauth2_auth_logout_async (OidcAuthApi         *auth,
         }
     }
 
-  /* The local session ends now, whatever the provider says. */
+  /* The local session ends now, whatever the provider and the keyring say, and nothing in this
+   * run resumes it: not even an item the keyring fails to remove. */
   logout = g_new0 (Logout, 1);
-  logout->session = g_steal_pointer (&priv->session);
   g_task_set_task_data (task, logout, logout_free);
-  if (logout->session != NULL)
-    g_object_notify (G_OBJECT (self), "signed-in");
+  priv->restore_attempted = TRUE;
 
-  if (logout->session == NULL)
+  session = g_steal_pointer (&priv->session);
+  if (session != NULL)
     {
-      g_task_return_boolean (task, TRUE);
-      return;
+      logout->had_session = TRUE;
+      logout->refresh_token = g_steal_pointer (&session->refresh_token);
+      logout->access_token = g_steal_pointer (&session->access_token);
+      logout->id_token = g_strdup (session->id_token->raw);
+      g_object_notify (G_OBJECT (self), "signed-in");
     }
 
-  ensure_metadata_async (self, cancellable, on_logout_metadata, g_steal_pointer (&task));
+  logout_next (g_steal_pointer (&task));
 }
 
 static gboolean
@@ -1468,6 +2027,7 @@ oidc_oauth2_auth_finalize (GObject *object)
   g_free (priv->redirect_uri);
   g_free (priv->display_name);
   g_strfreev (priv->authorization_params);
+  g_free (priv->post_logout_redirect_uri);
   g_clear_pointer (&priv->metadata, oidc_provider_metadata_free);
   g_clear_pointer (&priv->jwks, oidc_jwks_unref);
   g_clear_pointer (&priv->session, oidc_session_free);
@@ -1524,6 +2084,18 @@ oidc_oauth2_auth_get_property (GObject    *object,
 
     case PROP_CLOCK_LEEWAY:
       g_value_set_uint (value, priv->clock_leeway);
+      break;
+
+    case PROP_REMEMBER_SESSION:
+      g_value_set_boolean (value, priv->remember_session);
+      break;
+
+    case PROP_POST_LOGOUT_REDIRECT_URI:
+      g_value_set_string (value, priv->post_logout_redirect_uri);
+      break;
+
+    case PROP_END_SESSION_IN_BROWSER:
+      g_value_set_boolean (value, priv->end_session_in_browser);
       break;
 
     case PROP_SIGNED_IN:
@@ -1584,6 +2156,18 @@ oidc_oauth2_auth_set_property (GObject      *object,
 
     case PROP_CLOCK_LEEWAY:
       oidc_oauth2_auth_set_clock_leeway (self, g_value_get_uint (value));
+      break;
+
+    case PROP_REMEMBER_SESSION:
+      oidc_oauth2_auth_set_remember_session (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_POST_LOGOUT_REDIRECT_URI:
+      oidc_oauth2_auth_set_post_logout_redirect_uri (self, g_value_get_string (value));
+      break;
+
+    case PROP_END_SESSION_IN_BROWSER:
+      oidc_oauth2_auth_set_end_session_in_browser (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -1705,6 +2289,44 @@ oidc_oauth2_auth_class_init (OidcOAuth2AuthClass *klass)
                        0, 60 * 60, DEFAULT_CLOCK_LEEWAY,
                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * OidcOAuth2Auth:remember-session:
+   *
+   * Whether the session is kept in the user's keyring, to be resumed by the next run without
+   * asking the user. Only the refresh token and what resuming needs are kept; ID and access
+   * tokens never leave memory. When %FALSE, nothing touches the keyring, not even a logout.
+   * Set it before the first request for a token.
+   */
+  properties[PROP_REMEMBER_SESSION] =
+    g_param_spec_boolean ("remember-session", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * OidcOAuth2Auth:post-logout-redirect-uri:
+   *
+   * Where the provider sends the browser after ending its session at a logout; it must be
+   * registered with the provider. %NULL leaves it out, and the provider shows a page of its
+   * own.
+   */
+  properties[PROP_POST_LOGOUT_REDIRECT_URI] =
+    g_param_spec_string ("post-logout-redirect-uri", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * OidcOAuth2Auth:end-session-in-browser:
+   *
+   * Whether a logout opens the provider's end-session page in the system browser when the
+   * user signed in there (see [property@OAuth2Auth:sign-in-method]). Without it the
+   * provider's session in the system browser is left alone; a session in the embedded browser
+   * is always ended, without showing a window.
+   */
+  properties[PROP_END_SESSION_IN_BROWSER] =
+    g_param_spec_boolean ("end-session-in-browser", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
   g_object_class_override_property (object_class, PROP_SIGNED_IN, "signed-in");
 }
@@ -1719,6 +2341,7 @@ oidc_oauth2_auth_init (OidcOAuth2Auth *self)
   priv->clock_leeway = DEFAULT_CLOCK_LEEWAY;
   priv->http_timeout = DEFAULT_HTTP_TIMEOUT;
   priv->offline_access_scope = TRUE;
+  priv->remember_session = TRUE;
   priv->http = oidc_http_session_new ();
 }
 
@@ -2089,7 +2712,8 @@ oidc_oauth2_auth_set_clock_leeway (OidcOAuth2Auth *self,
  * oidc_oauth2_auth_get_signed_in:
  * @self: a provider
  *
- * Tells whether a session exists, fresh or not.
+ * Tells whether a session exists, fresh or not. A session saved in the keyring by an earlier
+ * run counts once it was resumed, which the first request for a token does.
  *
  * Returns: whether the user is signed in
  */
@@ -2101,6 +2725,131 @@ oidc_oauth2_auth_get_signed_in (OidcOAuth2Auth *self)
   g_return_val_if_fail (OIDC_IS_OAUTH2_AUTH (self), FALSE);
 
   return priv->session != NULL;
+}
+
+/**
+ * oidc_oauth2_auth_get_remember_session:
+ * @self: a provider
+ *
+ * Tells whether the session is kept in the user's keyring across restarts.
+ *
+ * Returns: whether the session is remembered
+ */
+gboolean
+oidc_oauth2_auth_get_remember_session (OidcOAuth2Auth *self)
+{
+  OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (self);
+
+  g_return_val_if_fail (OIDC_IS_OAUTH2_AUTH (self), FALSE);
+
+  return priv->remember_session;
+}
+
+/**
+ * oidc_oauth2_auth_set_remember_session:
+ * @self: a provider
+ * @remember: whether to keep the session in the keyring
+ *
+ * Sets whether the session is kept in the user's keyring across restarts.
+ */
+void
+oidc_oauth2_auth_set_remember_session (OidcOAuth2Auth *self,
+                                       gboolean        remember)
+{
+  OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (self);
+
+  g_return_if_fail (OIDC_IS_OAUTH2_AUTH (self));
+
+  remember = !!remember;
+  if (priv->remember_session == remember)
+    return;
+
+  priv->remember_session = remember;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMEMBER_SESSION]);
+}
+
+/**
+ * oidc_oauth2_auth_get_post_logout_redirect_uri:
+ * @self: a provider
+ *
+ * Gets where the provider sends the browser after ending its session at logout.
+ *
+ * Returns: (nullable): the post-logout redirect URI
+ */
+const char *
+oidc_oauth2_auth_get_post_logout_redirect_uri (OidcOAuth2Auth *self)
+{
+  OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (self);
+
+  g_return_val_if_fail (OIDC_IS_OAUTH2_AUTH (self), NULL);
+
+  return priv->post_logout_redirect_uri;
+}
+
+/**
+ * oidc_oauth2_auth_set_post_logout_redirect_uri:
+ * @self: a provider
+ * @uri: (nullable): a post-logout redirect URI registered with the provider
+ *
+ * Sets where the provider sends the browser after ending its session at logout.
+ */
+void
+oidc_oauth2_auth_set_post_logout_redirect_uri (OidcOAuth2Auth *self,
+                                               const char     *uri)
+{
+  OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (self);
+
+  g_return_if_fail (OIDC_IS_OAUTH2_AUTH (self));
+
+  if (g_strcmp0 (priv->post_logout_redirect_uri, uri) == 0)
+    return;
+
+  g_free (priv->post_logout_redirect_uri);
+  priv->post_logout_redirect_uri = g_strdup (uri);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POST_LOGOUT_REDIRECT_URI]);
+}
+
+/**
+ * oidc_oauth2_auth_get_end_session_in_browser:
+ * @self: a provider
+ *
+ * Tells whether a logout ends the provider's session in the system browser, for providers
+ * signed in to there.
+ *
+ * Returns: whether the end-session page opens in the browser
+ */
+gboolean
+oidc_oauth2_auth_get_end_session_in_browser (OidcOAuth2Auth *self)
+{
+  OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (self);
+
+  g_return_val_if_fail (OIDC_IS_OAUTH2_AUTH (self), FALSE);
+
+  return priv->end_session_in_browser;
+}
+
+/**
+ * oidc_oauth2_auth_set_end_session_in_browser:
+ * @self: a provider
+ * @in_browser: whether to open the end-session page in the browser
+ *
+ * Sets whether a logout ends the provider's session in the system browser, for providers
+ * signed in to there.
+ */
+void
+oidc_oauth2_auth_set_end_session_in_browser (OidcOAuth2Auth *self,
+                                             gboolean        in_browser)
+{
+  OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (self);
+
+  g_return_if_fail (OIDC_IS_OAUTH2_AUTH (self));
+
+  in_browser = !!in_browser;
+  if (priv->end_session_in_browser == in_browser)
+    return;
+
+  priv->end_session_in_browser = in_browser;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_END_SESSION_IN_BROWSER]);
 }
 
 /* Private API */

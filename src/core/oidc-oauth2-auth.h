@@ -96,6 +96,21 @@ OIDC_AVAILABLE_IN_ALL
 void                oidc_oauth2_auth_set_clock_leeway   (OidcOAuth2Auth     *self,
                                                          guint               seconds);
 OIDC_AVAILABLE_IN_ALL
+gboolean            oidc_oauth2_auth_get_remember_session         (OidcOAuth2Auth *self);
+OIDC_AVAILABLE_IN_ALL
+void                oidc_oauth2_auth_set_remember_session         (OidcOAuth2Auth *self,
+                                                                   gboolean        remember);
+OIDC_AVAILABLE_IN_ALL
+const char         *oidc_oauth2_auth_get_post_logout_redirect_uri (OidcOAuth2Auth *self);
+OIDC_AVAILABLE_IN_ALL
+void                oidc_oauth2_auth_set_post_logout_redirect_uri (OidcOAuth2Auth *self,
+                                                                   const char     *uri);
+OIDC_AVAILABLE_IN_ALL
+gboolean            oidc_oauth2_auth_get_end_session_in_browser   (OidcOAuth2Auth *self);
+OIDC_AVAILABLE_IN_ALL
+void                oidc_oauth2_auth_set_end_session_in_browser   (OidcOAuth2Auth *self,
+                                                                   gboolean        in_browser);
+OIDC_AVAILABLE_IN_ALL
 gboolean            oidc_oauth2_auth_get_signed_in      (OidcOAuth2Auth     *self);
 
 G_END_DECLS
