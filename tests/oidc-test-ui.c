@@ -127,6 +127,30 @@ static const char cancel_script[] =
   "  return 'cancel';"
   "})()";
 
+static GPtrArray *pages_seen;
+
+GPtrArray *
+oidc_test_ui_get_pages_seen (void)
+{
+  if (pages_seen == NULL)
+    pages_seen = g_ptr_array_new_with_free_func (g_free);
+
+  return pages_seen;
+}
+
+static void
+on_script_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(JSCValue) value = NULL;
+  g_autoptr(GError) error = NULL;
+
+  value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object), result, &error);
+  if (value != NULL && jsc_value_is_string (value))
+    g_ptr_array_add (oidc_test_ui_get_pages_seen (), jsc_value_to_string (value));
+}
+
 static void
 on_load_changed (WebKitWebView   *web_view,
                  WebKitLoadEvent  event,
@@ -143,7 +167,8 @@ on_load_changed (WebKitWebView   *web_view,
 
   quoted = g_strdup_printf ("'%s'", login);
   script = cancel ? g_strdup (cancel_script) : g_strdup_printf (fill_script, quoted);
-  webkit_web_view_evaluate_javascript (web_view, script, -1, NULL, NULL, NULL, NULL, NULL);
+  webkit_web_view_evaluate_javascript (web_view, script, -1, NULL, NULL, NULL, on_script_done,
+                                       NULL);
 }
 
 void

@@ -30,6 +30,10 @@ void           oidc_test_ui_fill_forms         (WebKitWebView *web_view,
                                                 const char    *login,
                                                 gboolean       cancel);
 
+/* What oidc_test_ui_fill_forms() found on each page it played, in order: "login", "consent",
+ * "cancel" or "none". The test may clear it. */
+GPtrArray     *oidc_test_ui_get_pages_seen     (void);
+
 /* Renders @widget's window as GTK draws it and saves it as a PNG in the build directory;
  * returns the path. */
 char          *oidc_test_ui_save_screenshot    (GtkWidget    *widget,

@@ -6,9 +6,14 @@
 
 #include "config.h"
 
+#include <libsecret/secret.h>
+
 #include "oidc-gtk.h"
+#include "oidc-oauth2-auth-private.h"
+#include "oidc-secret-store-private.h"
 #include "oidc-test-idp.h"
 #include "oidc-test-ui.h"
+#include "oidc-web-data-private.h"
 
 typedef struct
 {
@@ -329,6 +334,176 @@ test_caller_gone_removes_row (Fixture       *fixture,
   result_clear (&result);
 }
 
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} LogoutResult;
+
+static void
+on_logout (GObject      *object,
+           GAsyncResult *res,
+           gpointer      user_data)
+{
+  LogoutResult *result = user_data;
+
+  result->ok = oidc_auth_api_logout_finish (OIDC_AUTH_API (object), res, &result->error);
+  result->done = TRUE;
+}
+
+static gboolean
+logout_is_done (gpointer data)
+{
+  return ((LogoutResult *) data)->done;
+}
+
+static char *
+lookup_keyring_item (OidcOAuth2Auth *auth)
+{
+  g_autoptr(GHashTable) attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                            g_free);
+  g_autoptr(GError) error = NULL;
+  char *secret;
+
+  g_hash_table_insert (attributes, (gpointer) "application",
+                       oidc_secret_store_dup_application ());
+  g_hash_table_insert (attributes, (gpointer) "issuer",
+                       g_strdup (oidc_oauth2_auth_get_issuer (auth)));
+  g_hash_table_insert (attributes, (gpointer) "client-id",
+                       g_strdup (oidc_oauth2_auth_get_client_id (auth)));
+  secret = secret_password_lookupv_sync (oidc_secret_store_get_schema (), attributes, NULL,
+                                         &error);
+  g_assert_no_error (error);
+
+  return secret;
+}
+
+typedef struct
+{
+  gboolean  done;
+  GList    *cookies;
+} Cookies;
+
+static void
+on_cookies (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Cookies *cookies = user_data;
+  g_autoptr(GError) error = NULL;
+
+  cookies->cookies = webkit_cookie_manager_get_cookies_finish (WEBKIT_COOKIE_MANAGER (object),
+                                                               result, &error);
+  g_assert_no_error (error);
+  cookies->done = TRUE;
+}
+
+static gboolean
+cookies_done (gpointer data)
+{
+  return ((Cookies *) data)->done;
+}
+
+static guint
+count_provider_cookies (OidcOAuth2Auth *auth)
+{
+  WebKitNetworkSession *session =
+    oidc_web_data_get_network_session (oidc_web_data_get_default (), auth);
+  Cookies cookies = { 0 };
+  guint n;
+
+  webkit_cookie_manager_get_cookies (webkit_network_session_get_cookie_manager (session),
+                                     oidc_oauth2_auth_get_issuer (auth), NULL, on_cookies,
+                                     &cookies);
+  oidc_test_ui_wait_until (cookies_done, &cookies);
+  n = g_list_length (cookies.cookies);
+  g_list_free_full (cookies.cookies, (GDestroyNotify) soup_cookie_free);
+
+  return n;
+}
+
+static void
+sign_in_through_window (Fixture *fixture,
+                        Result  *result)
+{
+  result_clear (result);
+  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth),
+                                    OIDC_AUTH_REQUEST_INSTANT_POPUP, NULL, on_token, result);
+  oidc_test_ui_fill_forms (wait_for_web_view (), "alice", FALSE);
+  oidc_test_ui_wait_until (is_done, result);
+  g_assert_no_error (result->error);
+  g_assert_nonnull (result->token);
+}
+
+static void
+test_logout_ends_everything (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *refresh = NULL;
+  g_autofree char *refused = NULL;
+  g_autofree char *secret = NULL;
+  LogoutResult logout = { 0 };
+  Result result = { 0 };
+  GPtrArray *pages = oidc_test_ui_get_pages_seen ();
+
+  /* Sign in through the library's own window; the provider remembers the user by a cookie,
+   * and the session is saved in the keyring. */
+  g_ptr_array_set_size (pages, 0);
+  sign_in_through_window (fixture, &result);
+  g_assert_cmpuint (pages->len, >=, 1);
+  g_assert_cmpstr (pages->pdata[0], ==, "login");
+  refresh = oidc_oauth2_auth_dup_refresh_token (fixture->auth);
+  g_assert_nonnull (refresh);
+  secret = lookup_keyring_item (fixture->auth);
+  g_assert_nonnull (secret);
+  g_assert_cmpuint (count_provider_cookies (fixture->auth), >, 0);
+
+  oidc_auth_api_logout_async (OIDC_AUTH_API (fixture->auth), NULL, on_logout, &logout);
+  oidc_test_ui_wait_until (logout_is_done, &logout);
+  g_assert_no_error (logout.error);
+  g_assert_true (logout.ok);
+
+  /* Nothing is left: not at the provider, not in the keyring, not in the browser. */
+  refused = oidc_test_idp_try_refresh (fixture->idp, refresh);
+  g_assert_cmpstr (refused, ==, "invalid_grant");
+  g_clear_pointer (&secret, g_free);
+  secret = lookup_keyring_item (fixture->auth);
+  g_assert_null (secret);
+  g_assert_cmpuint (count_provider_cookies (fixture->auth), ==, 0);
+
+  /* The next sign-in asks for the login again instead of reusing a provider cookie. */
+  g_ptr_array_set_size (pages, 0);
+  sign_in_through_window (fixture, &result);
+  g_assert_cmpuint (pages->len, >=, 1);
+  g_assert_cmpstr (pages->pdata[0], ==, "login");
+  result_clear (&result);
+}
+
+static void
+test_provider_remembers_user (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(OidcOAuth2Auth) again = NULL;
+  GPtrArray *pages = oidc_test_ui_get_pages_seen ();
+  Result result = { 0 };
+
+  /* Without a logout, the provider's cookie spares the user the login form: the check above
+   * would mean nothing if this did not hold. */
+  sign_in_through_window (fixture, &result);
+  again = oidc_oauth2_auth_new (oidc_oauth2_auth_get_issuer (fixture->auth),
+                                oidc_oauth2_auth_get_client_id (fixture->auth));
+  oidc_oauth2_auth_set_remember_session (again, FALSE);
+  g_object_unref (fixture->auth);
+  fixture->auth = g_steal_pointer (&again);
+
+  g_ptr_array_set_size (pages, 0);
+  sign_in_through_window (fixture, &result);
+  g_assert_cmpuint (pages->len, >=, 1);
+  g_assert_cmpstr (pages->pdata[0], !=, "login");
+  result_clear (&result);
+}
+
 #define ADD(path, func) \
   g_test_add ("/Oidc/Ui/Dialog/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -353,6 +528,8 @@ main (int   argc,
   ADD ("provider-cancel-rejects", test_provider_cancel_rejects);
   ADD ("instant-popup", test_instant_popup);
   ADD ("caller-gone-removes-row", test_caller_gone_removes_row);
+  ADD ("provider-remembers-user", test_provider_remembers_user);
+  ADD ("logout-ends-everything", test_logout_ends_everything);
 
   return g_test_run ();
 }
