@@ -10,6 +10,7 @@
 #include "oidc-error.h"
 #include "oidc-oauth2-auth-private.h"
 #include "oidc-sign-in-methods-private.h"
+#include "oidc-http-private.h"
 #include "oidc-web-data-private.h"
 
 /* The folder under the user's data and cache directories that holds the browser data of each
@@ -329,17 +330,8 @@ gboolean
 oidc_web_data_uri_is_loopback (const char *uri)
 {
   g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
-  g_autoptr(GInetAddress) address = NULL;
-  const char *host;
 
-  if (parsed == NULL || (host = g_uri_get_host (parsed)) == NULL)
-    return FALSE;
-
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
+  return parsed != NULL && oidc_host_is_loopback (g_uri_get_host (parsed));
 }
 
 /**
