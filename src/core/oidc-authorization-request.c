@@ -348,7 +348,7 @@ oidc_authorization_request_get_redirect_uri (OidcAuthorizationRequest *self)
 /**
  * oidc_authorization_request_set_redirect_uri:
  * @self: a request
- * @redirect_uri: the redirect URI
+ * @uri: the redirect URI
  *
  * Changes the redirect URI, as a loopback listener does once it knows its port.
  *
@@ -357,17 +357,17 @@ oidc_authorization_request_get_redirect_uri (OidcAuthorizationRequest *self)
  */
 void
 oidc_authorization_request_set_redirect_uri (OidcAuthorizationRequest *self,
-                                             const char               *redirect_uri)
+                                             const char               *uri)
 {
   g_return_if_fail (OIDC_IS_AUTHORIZATION_REQUEST (self));
-  g_return_if_fail (redirect_uri != NULL);
+  g_return_if_fail (uri != NULL);
   g_return_if_fail (!self->finished);
 
-  if (g_strcmp0 (self->redirect_uri, redirect_uri) == 0)
+  if (g_strcmp0 (self->redirect_uri, uri) == 0)
     return;
 
   g_free (self->redirect_uri);
-  self->redirect_uri = g_strdup (redirect_uri);
+  self->redirect_uri = g_strdup (uri);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REDIRECT_URI]);
 }
 
@@ -546,7 +546,7 @@ oidc_authorization_request_run_finish (OidcAuthorizationRequest  *self,
 /**
  * oidc_authorization_request_complete:
  * @self: a request
- * @redirected_uri: the URL the provider redirected to, with its query
+ * @uri: the URL the provider redirected to, with its query
  *
  * Finishes the request with the provider's answer. The provider checks it: an error answer
  * (such as the user pressing "Cancel" on the provider's page) still ends up here.
@@ -555,17 +555,17 @@ oidc_authorization_request_run_finish (OidcAuthorizationRequest  *self,
  */
 void
 oidc_authorization_request_complete (OidcAuthorizationRequest *self,
-                                     const char               *redirected_uri)
+                                     const char               *uri)
 {
   g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (OIDC_IS_AUTHORIZATION_REQUEST (self));
-  g_return_if_fail (redirected_uri != NULL);
+  g_return_if_fail (uri != NULL);
 
   if (!(task = take_task (self)))
     return;
 
-  g_task_return_pointer (task, g_strdup (redirected_uri), g_free);
+  g_task_return_pointer (task, g_strdup (uri), g_free);
 }
 
 /**

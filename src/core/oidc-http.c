@@ -298,6 +298,7 @@ on_sent (GObject      *object,
   g_autoptr(GTask) task = user_data;
   Request *request = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  SoupMessageHeaders *headers;
   goffset length;
 
   request->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
@@ -307,7 +308,8 @@ on_sent (GObject      *object,
       return;
     }
 
-  length = soup_message_headers_get_content_length (soup_message_get_response_headers (request->message));
+  headers = soup_message_get_response_headers (request->message);
+  length = soup_message_headers_get_content_length (headers);
   if (length > OIDC_HTTP_MAX_BODY)
     {
       g_cancellable_cancel (request->cancellable);
@@ -382,7 +384,8 @@ new_message (const char  *method,
       !(message = soup_message_new (method, uri)))
     {
       g_set_error (error, OIDC_ERROR, OIDC_ERROR_CONFIGURATION,
-                   _("Refusing to contact “%s”: only HTTPS, or HTTP to this computer, is allowed"),
+                   _("Refusing to contact “%s”: only HTTPS, or HTTP to this computer, "
+                     "is allowed"),
                    uri);
       return NULL;
     }

@@ -132,7 +132,8 @@ oidc_provider_metadata_new (JsonObject  *object,
       g_autofree char *safe = oidc_sanitize_text (metadata->issuer);
 
       g_set_error (error, OIDC_ERROR, OIDC_ERROR_CONFIGURATION,
-                   _("The provider calls itself “%s” instead of “%s”"), safe, expected_issuer);
+                   _("The provider calls itself “%s” instead of “%s”"),
+                   safe, expected_issuer);
       return NULL;
     }
 
