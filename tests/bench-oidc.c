@@ -12,6 +12,7 @@
 #include "oidc-core.h"
 #include "oidc-jose-private.h"
 #include "oidc-test-fake-provider.h"
+#include "oidc-test-util.h"
 
 #define ROUNDS       20000
 #define ISSUER       "https://id.example.org"
@@ -20,32 +21,12 @@
 #define N_WARMUP     100
 #define N_ITERATIONS 2000
 
-typedef struct
-{
-  gboolean  done;
-  char     *token;
-} Result;
-
-static void
-on_token (GObject      *object,
-          GAsyncResult *res,
-          gpointer      user_data)
-{
-  Result *result = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_free (result->token);
-  result->token = oidc_auth_api_get_id_token_finish (OIDC_AUTH_API (object), res, &error);
-  g_assert_no_error (error);
-  result->done = TRUE;
-}
-
 static void
 on_empty (GObject      *object,
           GAsyncResult *res,
           gpointer      user_data)
 {
-  Result *result = user_data;
+  OidcTestResult *result = user_data;
 
   g_free (result->token);
   result->token = g_task_propagate_pointer (G_TASK (res), NULL);
@@ -57,7 +38,7 @@ static double
 empty_task_round_trip (GObject    *source,
                        const char *value)
 {
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
   gint64 start = g_get_monotonic_time ();
 
   for (guint i = 0; i < ROUNDS; i++)
@@ -67,28 +48,26 @@ empty_task_round_trip (GObject    *source,
       result.done = FALSE;
       g_task_return_pointer (task, g_strdup (value), g_free);
       g_clear_object (&task);
-      fake_wait (&result.done);
+      oidc_test_wait (&result.done);
     }
 
-  g_free (result.token);
+  oidc_test_result_clear (&result);
   return (double) (g_get_monotonic_time () - start) / ROUNDS;
 }
 
 static double
 cached_round_trip (OidcOAuth2Auth *auth)
 {
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
   gint64 start = g_get_monotonic_time ();
 
   for (guint i = 0; i < ROUNDS; i++)
     {
-      result.done = FALSE;
-      oidc_auth_api_get_id_token_async (OIDC_AUTH_API (auth), OIDC_AUTH_REQUEST_NONE, NULL,
-                                        on_token, &result);
-      fake_wait (&result.done);
+      oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_NONE, &result);
+      g_assert_no_error (result.error);
     }
 
-  g_free (result.token);
+  oidc_test_result_clear (&result);
   return (double) (g_get_monotonic_time () - start) / ROUNDS;
 }
 
@@ -184,15 +163,14 @@ main (int   argc,
   g_autoptr(FakeProvider) fake = fake_provider_new ();
   g_autoptr(FakeInteraction) interaction = fake_interaction_new (fake);
   g_autoptr(OidcOAuth2Auth) auth = oidc_oauth2_auth_new (fake->issuer, fake->client_id);
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
   double floor_us, cached_us;
 
   /* Sign in once; every call after is answered from the session. */
   oidc_oauth2_auth_set_interaction (auth, OIDC_INTERACTION (interaction));
   oidc_oauth2_auth_set_remember_session (auth, FALSE);
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (auth), OIDC_AUTH_REQUEST_NONE, NULL,
-                                    on_token, &result);
-  fake_wait (&result.done);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_NONE, &result);
+  g_assert_no_error (result.error);
 
   /* Warm both paths, then measure each twice, interleaved, and keep the best. */
   empty_task_round_trip (G_OBJECT (auth), result.token);
@@ -205,7 +183,7 @@ main (int   argc,
   g_print ("cached-get-id-token/empty-gtask: %.2fx (%.2f us vs %.2f us)\n",
            cached_us / floor_us, cached_us, floor_us);
 
-  g_free (result.token);
+  oidc_test_result_clear (&result);
 
   validation_ratio ();
   return 0;

@@ -573,21 +573,3 @@ fake_interaction_answer (FakeInteraction *self)
   self->answer = answer;
   oidc_authorization_request_complete (request, uri);
 }
-
-static gboolean
-on_wait_timeout (gpointer user_data)
-{
-  g_error ("Timed out waiting for an operation to finish");
-  return G_SOURCE_REMOVE;
-}
-
-void
-fake_wait (gboolean *done)
-{
-  guint timeout_id = g_timeout_add_seconds (30, on_wait_timeout, NULL);
-
-  while (!*done)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (timeout_id);
-}

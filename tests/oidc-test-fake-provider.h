@@ -117,7 +117,4 @@ OidcAuthorizationRequest *fake_interaction_get_pending  (FakeInteraction *self);
 void                      fake_interaction_answer       (FakeInteraction *self);
 GHashTable               *fake_interaction_get_last_params (FakeInteraction *self);
 
-/* Test helpers shared by protocol tests: run the main context until @done. */
-void          fake_wait                   (gboolean *done);
-
 G_END_DECLS

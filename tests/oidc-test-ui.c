@@ -104,28 +104,26 @@ oidc_test_ui_find_window_with (GType type)
   return NULL;
 }
 
-/* Runs in the provider's pages: the login form of oidc-provider's development interactions,
- * then its consent form. */
-static const char fill_script[] =
-  "(function () {"
-  "  const login = document.querySelector('input[name=login]');"
-  "  const form = document.querySelector('form');"
-  "  if (!form) return 'none';"
-  "  if (login) {"
-  "    login.value = %s;"
+/* Runs in the provider's pages (oidc-provider's development interactions): tells the login
+ * page and the consent page apart and acts on them as a person would with the mouse. It answers
+ * "<kind> <document URL>". */
+static const char user_script[] =
+  "(function (intent, login) {"
+  "  const field = document.querySelector('input[name=login]');"
+  "  const consent = document.querySelector('input[name=prompt][value=consent]');"
+  "  const abort = document.querySelector('a[href$=\"/abort\"]');"
+  "  if (!field && !consent)"
+  "    return 'other';"
+  "  if (intent === 'cancel' && abort)"
+  "    abort.click();"
+  "  else if (intent === 'sign-in' && field) {"
+  "    field.value = login;"
   "    document.querySelector('input[name=password]').value = 'secret';"
-  "  }"
-  "  form.submit();"
-  "  return login ? 'login' : 'consent';"
-  "})()";
-
-static const char cancel_script[] =
-  "(function () {"
-  "  const link = document.querySelector('a[href*=\"/abort\"]');"
-  "  if (!link) return 'none';"
-  "  window.location.href = link.href;"
-  "  return 'cancel';"
-  "})()";
+  "    field.form.querySelector('button[type=submit]').click();"
+  "  } else if (intent === 'sign-in')"
+  "    consent.form.querySelector('button[type=submit]').click();"
+  "  return field ? 'login' : 'consent';"
+  "})('%s', '%s') + ' ' + document.location.href";
 
 static GPtrArray *pages_seen;
 
@@ -139,16 +137,57 @@ oidc_test_ui_get_pages_seen (void)
 }
 
 static void
-on_script_done (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+on_page_read (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
+  OidcTestUser *user = user_data;
   g_autoptr(JSCValue) value = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *page = NULL;
+  char *document;
 
+  /* Cancelled: the user left, and @user may be gone. */
   value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object), result, &error);
-  if (value != NULL && jsc_value_is_string (value))
-    g_ptr_array_add (oidc_test_ui_get_pages_seen (), jsc_value_to_string (value));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* A click that navigates may tear the page down before it answers: that is fine. */
+  if (value == NULL)
+    {
+      g_test_message ("The page did not answer: %s", error->message);
+      return;
+    }
+
+  /* A page read twice (the user changed their mind, or a load ended on the same document)
+   * counts once. */
+  page = jsc_value_to_string (value);
+  document = strchr (page, ' ');
+  g_assert_nonnull (document);
+  *document++ = '\0';
+  if (g_strcmp0 (document, user->last_document) == 0)
+    return;
+  g_free (user->last_document);
+  user->last_document = g_strdup (document);
+
+  g_test_message ("The user sees a %s page", page);
+  g_ptr_array_add (oidc_test_ui_get_pages_seen (), g_strdup (page));
+  if (g_str_equal (page, "login"))
+    user->n_login_pages++;
+  else if (g_str_equal (page, "consent"))
+    user->n_consent_pages++;
+  else
+    user->n_other_pages++;
+}
+
+static void
+user_read_page (OidcTestUser *user)
+{
+  static const char * const intents[] = { "wait", "sign-in", "cancel" };
+  g_autofree char *script = g_strdup_printf (user_script, intents[user->intent], user->login);
+
+  webkit_web_view_evaluate_javascript (user->web_view, script, -1, NULL, NULL,
+                                       user->cancellable, on_page_read, user);
 }
 
 static void
@@ -156,19 +195,64 @@ on_load_changed (WebKitWebView   *web_view,
                  WebKitLoadEvent  event,
                  gpointer         user_data)
 {
-  const char *login = g_object_get_data (G_OBJECT (web_view), "oidc-test-login");
-  gboolean cancel = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (web_view), "oidc-test-cancel"));
-  g_autofree char *quoted = NULL;
-  g_autofree char *script = NULL;
   const char *uri = webkit_web_view_get_uri (web_view);
 
-  if (event != WEBKIT_LOAD_FINISHED || uri == NULL || strstr (uri, "/interaction/") == NULL)
-    return;
+  if (event == WEBKIT_LOAD_FINISHED && uri != NULL && strstr (uri, "/interaction/") != NULL)
+    user_read_page (user_data);
+}
 
-  quoted = g_strdup_printf ("'%s'", login);
-  script = cancel ? g_strdup (cancel_script) : g_strdup_printf (fill_script, quoted);
-  webkit_web_view_evaluate_javascript (web_view, script, -1, NULL, NULL, NULL, on_script_done,
-                                       NULL);
+void
+oidc_test_user_sit_down (OidcTestUser       *user,
+                         WebKitWebView      *web_view,
+                         OidcTestUserIntent  intent)
+{
+  g_assert_null (user->web_view);
+
+  user->intent = intent;
+  user->login = user->login ? user->login : "alice";
+  user->web_view = web_view;
+  g_object_add_weak_pointer (G_OBJECT (web_view), (gpointer *) &user->web_view);
+  user->cancellable = g_cancellable_new ();
+  g_signal_connect (web_view, "load-changed", G_CALLBACK (on_load_changed), user);
+
+  /* The page may have finished loading already. */
+  if (!webkit_web_view_is_loading (web_view))
+    on_load_changed (web_view, WEBKIT_LOAD_FINISHED, user);
+}
+
+void
+oidc_test_user_decide (OidcTestUser       *user,
+                       OidcTestUserIntent  intent)
+{
+  g_assert_nonnull (user->web_view);
+
+  user->intent = intent;
+  user_read_page (user);
+}
+
+void
+oidc_test_user_leave (OidcTestUser *user)
+{
+  if (user->cancellable != NULL)
+    g_cancellable_cancel (user->cancellable);
+  g_clear_object (&user->cancellable);
+  g_clear_pointer (&user->last_document, g_free);
+
+  if (user->web_view != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (user->web_view, user);
+      g_object_remove_weak_pointer (G_OBJECT (user->web_view), (gpointer *) &user->web_view);
+      user->web_view = NULL;
+    }
+}
+
+static void
+user_free (gpointer data)
+{
+  OidcTestUser *user = data;
+
+  oidc_test_user_leave (user);
+  g_free (user);
 }
 
 void
@@ -176,13 +260,14 @@ oidc_test_ui_fill_forms (WebKitWebView *web_view,
                          const char    *login,
                          gboolean       cancel)
 {
-  g_object_set_data_full (G_OBJECT (web_view), "oidc-test-login", g_strdup (login), g_free);
-  g_object_set_data (G_OBJECT (web_view), "oidc-test-cancel", GINT_TO_POINTER (cancel));
-  g_signal_connect (web_view, "load-changed", G_CALLBACK (on_load_changed), NULL);
+  OidcTestUser *user = g_new0 (OidcTestUser, 1);
 
-  /* The page may have finished loading already. */
-  if (!webkit_web_view_is_loading (web_view))
-    on_load_changed (web_view, WEBKIT_LOAD_FINISHED, NULL);
+  /* Interned, the login lives as long as the user, who lives as long as @web_view (replacing
+   * the user of an earlier call). */
+  user->login = g_intern_string (login);
+  g_object_set_data_full (G_OBJECT (web_view), "oidc-test-user", user, user_free);
+  oidc_test_user_sit_down (user, web_view,
+                           cancel ? OIDC_TEST_USER_CANCELS : OIDC_TEST_USER_SIGNS_IN);
 }
 
 static gboolean

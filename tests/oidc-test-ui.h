@@ -23,15 +23,49 @@ GtkWidget     *oidc_test_ui_find_button        (GtkWidget    *widget,
 /* The first visible toplevel holding a widget of @type, or NULL. */
 GtkWindow     *oidc_test_ui_find_window_with   (GType         type);
 
-/* Plays the user in @web_view on the test provider's pages: fills the login form with @login
- * and confirms the consent page, each time a page of them finishes loading. With @cancel, it
- * follows the login page's "Cancel" link instead. */
-void           oidc_test_ui_fill_forms         (WebKitWebView *web_view,
-                                                const char    *login,
-                                                gboolean       cancel);
+/* The person in front of a web view showing the test provider's pages. Each time one of them
+ * finishes loading, the user reads it and acts on it as their intent says, with the mouse. */
+typedef enum
+{
+  OIDC_TEST_USER_WAITS,     /* looks, touches nothing */
+  OIDC_TEST_USER_SIGNS_IN,  /* fills the login form, agrees to the consent page */
+  OIDC_TEST_USER_CANCELS,   /* follows the page's "Cancel" link */
+} OidcTestUserIntent;
 
-/* What oidc_test_ui_fill_forms() found on each page it played, in order: "login", "consent",
- * "cancel" or "none". The test may clear it. */
+/* Zero-initialised, a user signs in as "alice"; set @login before oidc_test_user_sit_down()
+ * for another. The counts tell the pages read, each document once. */
+typedef struct
+{
+  OidcTestUserIntent  intent;
+  const char         *login;
+  guint               n_login_pages;
+  guint               n_consent_pages;
+  guint               n_other_pages;
+
+  /*< private >*/
+  WebKitWebView      *web_view;
+  GCancellable       *cancellable;
+  char               *last_document;
+} OidcTestUser;
+
+/* @user starts to act on the pages of @web_view, the one already there included. */
+void           oidc_test_user_sit_down         (OidcTestUser       *user,
+                                                WebKitWebView      *web_view,
+                                                OidcTestUserIntent  intent);
+/* @user changes their mind and acts on the page they are looking at. */
+void           oidc_test_user_decide           (OidcTestUser       *user,
+                                                OidcTestUserIntent  intent);
+/* @user stops acting and drops what they hold; the counts stay. */
+void           oidc_test_user_leave            (OidcTestUser       *user);
+
+/* A user who signs in as @login in @web_view, or follows the "Cancel" link with @cancel, and
+ * stays with @web_view until it goes. */
+void           oidc_test_ui_fill_forms         (WebKitWebView      *web_view,
+                                                const char         *login,
+                                                gboolean            cancel);
+
+/* What every user read on each page, in order: "login", "consent" or "other". The test may
+ * clear it. */
 GPtrArray     *oidc_test_ui_get_pages_seen     (void);
 
 /* Renders @widget's window as GTK draws it and saves it as a PNG in the build directory;

@@ -27,7 +27,9 @@
 #include "oidc-core.h"
 #include "oidc-oauth2-auth-private.h"
 #include "oidc-secret-store-private.h"
+#include "oidc-test-form-interaction.h"
 #include "oidc-test-idp.h"
+#include "oidc-test-util.h"
 
 #define PROGRAM_NAME  "test-keyring"
 #define PROVIDER_NAME "Example ID"
@@ -47,74 +49,6 @@ typedef enum
 static Backend  backend;
 static char    *tmpdir;
 static char    *keyring_file;
-
-/* The user: an interaction that fills the provider's login and consent forms over HTTP, as
- * in test-oauth2-idp.c. */
-
-#define FORM_TYPE_INTERACTION (form_interaction_get_type ())
-G_DECLARE_FINAL_TYPE (FormInteraction, form_interaction, FORM, INTERACTION, GObject)
-
-struct _FormInteraction
-{
-  GObject      parent_instance;
-  OidcTestIdp *idp;
-  guint        n_shown;
-};
-
-static void form_interaction_iface_init (OidcInteractionInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (FormInteraction, form_interaction, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (OIDC_TYPE_INTERACTION,
-                                                      form_interaction_iface_init))
-
-static void
-on_forms_filled (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(OidcAuthorizationRequest) request = user_data;
-  OidcTestIdp *idp = g_object_get_data (G_OBJECT (request), "test-idp");
-  g_autofree char *redirected = NULL;
-  g_autoptr(GError) error = NULL;
-
-  redirected = oidc_test_idp_authorize_finish (idp, result, &error);
-  if (redirected == NULL)
-    oidc_authorization_request_return_error (request, g_steal_pointer (&error));
-  else
-    oidc_authorization_request_complete (request, redirected);
-}
-
-static void
-form_interaction_authorize (OidcInteraction          *interaction,
-                            OidcAuthorizationRequest *request)
-{
-  FormInteraction *self = FORM_INTERACTION (interaction);
-  g_autofree char *uri = oidc_authorization_request_dup_authorization_uri (request);
-
-  self->n_shown++;
-  g_object_set_data (G_OBJECT (request), "test-idp", self->idp);
-  oidc_test_idp_authorize_async (self->idp, uri,
-                                 oidc_authorization_request_get_redirect_uri (request),
-                                 "alice", FALSE,
-                                 oidc_authorization_request_get_cancellable (request),
-                                 on_forms_filled, g_object_ref (request));
-}
-
-static void
-form_interaction_iface_init (OidcInteractionInterface *iface)
-{
-  iface->authorize = form_interaction_authorize;
-}
-
-static void
-form_interaction_class_init (FormInteractionClass *klass)
-{
-}
-
-static void
-form_interaction_init (FormInteraction *self)
-{
-}
 
 /* The UI layer's part of a logout, played by the test: it records what it is given and loads
  * the end-session page the way the hidden web view would start to, so that the provider judges
@@ -243,84 +177,6 @@ assert_warned (const char *pattern)
   if (!g_pattern_match_simple (pattern, seen->pdata[0]))
     g_error ("The warning “%s” does not match “%s”", (char *) seen->pdata[0], pattern);
   g_test_message ("Warned: %s", (char *) seen->pdata[0]);
-}
-
-/* Waiting for the library */
-
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  char     *token;
-  GError   *error;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_clear_pointer (&result->token, g_free);
-  g_clear_error (&result->error);
-  result->done = FALSE;
-  result->ok = FALSE;
-}
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  g_error ("Timed out waiting for the library");
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (gboolean *done)
-{
-  guint id = g_timeout_add_seconds (OIDC_TEST_IDP_TIMEOUT_SECONDS, on_timeout, NULL);
-
-  while (!*done)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-}
-
-static void
-on_token (GObject      *object,
-          GAsyncResult *res,
-          gpointer      user_data)
-{
-  Result *result = user_data;
-
-  result->token = oidc_auth_api_get_id_token_finish (OIDC_AUTH_API (object), res,
-                                                     &result->error);
-  result->done = TRUE;
-}
-
-static void
-get_token (OidcOAuth2Auth       *auth,
-           OidcAuthRequestFlags  flags,
-           Result               *result)
-{
-  result_clear (result);
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (auth), flags, NULL, on_token, result);
-  wait_for (&result->done);
-}
-
-static void
-on_logout (GObject      *object,
-           GAsyncResult *res,
-           gpointer      user_data)
-{
-  Result *result = user_data;
-
-  result->ok = oidc_auth_api_logout_finish (OIDC_AUTH_API (object), res, &result->error);
-  result->done = TRUE;
-}
-
-static void
-logout (OidcOAuth2Auth *auth,
-        Result         *result)
-{
-  result_clear (result);
-  oidc_auth_api_logout_async (OIDC_AUTH_API (auth), NULL, on_logout, result);
-  wait_for (&result->done);
 }
 
 /* The keyring, seen through libsecret directly */
@@ -531,10 +387,10 @@ break_file_keyring (gboolean broken)
 
 typedef struct
 {
-  OidcTestIdp     *idp;
-  FormInteraction *interaction;
-  char            *issuer;
-  char            *client_id;
+  OidcTestIdp             *idp;
+  OidcTestFormInteraction *interaction;
+  char                    *issuer;
+  char                    *client_id;
 } Fixture;
 
 static void
@@ -549,8 +405,7 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   fixture->issuer = g_strdup (oidc_test_idp_get_issuer (fixture->idp));
   fixture->client_id = g_strdup (oidc_test_idp_get_client_id (fixture->idp));
-  fixture->interaction = g_object_new (FORM_TYPE_INTERACTION, NULL);
-  fixture->interaction->idp = fixture->idp;
+  fixture->interaction = oidc_test_form_interaction_new (fixture->idp);
   browser_logout_reset ();
 }
 
@@ -597,13 +452,14 @@ static char *
 sign_in (Fixture        *fixture,
          OidcOAuth2Auth *auth)
 {
-  guint n_shown = fixture->interaction->n_shown;
-  Result result = { 0 };
+  guint n_shown = oidc_test_form_interaction_get_n_shown (fixture->interaction);
+  OidcTestResult result = { 0 };
 
-  get_token (auth, OIDC_AUTH_REQUEST_NONE, &result);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_no_error (result.error);
   g_assert_nonnull (result.token);
-  g_assert_cmpuint (fixture->interaction->n_shown, ==, n_shown + 1);
+  g_assert_cmpuint (oidc_test_form_interaction_get_n_shown (fixture->interaction), ==,
+                    n_shown + 1);
   g_assert_true (oidc_oauth2_auth_get_signed_in (auth));
 
   return g_steal_pointer (&result.token);
@@ -622,29 +478,6 @@ sign_in_earlier_run (Fixture *fixture)
   g_assert_finalize_object (g_steal_pointer (&auth));
 
   return refresh;
-}
-
-static JsonObject *
-token_claims (const char *token)
-{
-  g_auto(GStrv) parts = g_strsplit (token, ".", -1);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GString) b64 = NULL;
-  g_autofree guchar *json = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize len;
-
-  g_assert_cmpuint (g_strv_length (parts), ==, 3);
-  b64 = g_string_new (parts[1]);
-  g_string_replace (b64, "-", "+", 0);
-  g_string_replace (b64, "_", "/", 0);
-  while (b64->len % 4)
-    g_string_append_c (b64, '=');
-  json = g_base64_decode (b64->str, &len);
-  json_parser_load_from_data (parser, (const char *) json, len, &error);
-  g_assert_no_error (error);
-
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
 /* Tests */
@@ -698,7 +531,7 @@ test_restart (Fixture       *fixture,
   g_autofree char *first_refresh = NULL;
   g_autofree char *second_refresh = NULL;
   g_autofree char *error_code = NULL;
-  Result results[10] = { 0 };
+  OidcTestResult results[10] = { 0 };
 
   /* The first run signs in; the keyring then holds the refresh token, not the others. */
   g_assert_null (find_item (fixture->issuer, fixture->client_id));
@@ -707,7 +540,7 @@ test_restart (Fixture       *fixture,
   access_token = oidc_oauth2_auth_dup_access_token (auth);
   item = find_item (fixture->issuer, fixture->client_id);
   g_assert_nonnull (item);
-  first_claims = token_claims (id_token);
+  first_claims = oidc_test_token_claims (id_token);
   assert_item_holds (item, fixture, first_refresh,
                      json_object_get_string_member (first_claims, "nonce"), id_token,
                      access_token);
@@ -719,22 +552,21 @@ test_restart (Fixture       *fixture,
   g_assert_false (oidc_oauth2_auth_get_signed_in (auth));
   oidc_test_idp_reset_counts (fixture->idp);
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    oidc_auth_api_get_id_token_async (OIDC_AUTH_API (auth), OIDC_AUTH_REQUEST_OPTIONAL, NULL,
-                                      on_token, &results[i]);
+    oidc_test_start_id_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, NULL, &results[i]);
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
     {
-      wait_for (&results[i].done);
+      oidc_test_wait (&results[i].done);
       g_assert_no_error (results[i].error);
       g_assert_nonnull (results[i].token);
       g_assert_cmpstr (results[i].token, ==, results[0].token);
     }
   g_assert_cmpuint (oidc_test_idp_count (fixture->idp, "token"), ==, 1);
   g_assert_cmpuint (oidc_test_idp_count (fixture->idp, "authorization"), ==, 0);
-  g_assert_cmpuint (fixture->interaction->n_shown, ==, 1);
+  g_assert_cmpuint (oidc_test_form_interaction_get_n_shown (fixture->interaction), ==, 1);
   g_assert_true (oidc_oauth2_auth_get_signed_in (auth));
   g_assert_cmpuint (n_signed_in_notify, ==, 1);
 
-  claims = token_claims (results[0].token);
+  claims = oidc_test_token_claims (results[0].token);
   g_assert_cmpstr (json_object_get_string_member (claims, "sub"), ==, "alice");
   g_assert_cmpstr (results[0].token, !=, id_token);
 
@@ -751,8 +583,8 @@ test_restart (Fixture       *fixture,
 
   /* The session is fresh now: no more requests. */
   oidc_test_idp_reset_counts (fixture->idp);
-  result_clear (&results[1]);
-  get_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &results[1]);
+  oidc_test_result_clear (&results[1]);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &results[1]);
   g_assert_cmpstr (results[1].token, ==, results[0].token);
   g_assert_cmpuint (oidc_test_idp_count (fixture->idp, "total"), ==, 0);
 
@@ -761,7 +593,7 @@ test_restart (Fixture       *fixture,
   g_assert_cmpstr (error_code, ==, "invalid_grant");
 
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    result_clear (&results[i]);
+    oidc_test_result_clear (&results[i]);
 }
 
 static void
@@ -772,14 +604,14 @@ test_rotation_saved (Fixture       *fixture,
   g_autofree char *first = NULL;
   g_autofree char *rotated = NULL;
   g_autofree char *stored = NULL;
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   /* Tokens live 4 s, so the margin is 2 s: after 2.5 s the session needs a refresh, within
    * the same run. Its rotation reaches the keyring too. */
   g_free (sign_in (fixture, auth));
   first = oidc_oauth2_auth_dup_refresh_token (auth);
   g_usleep (2500 * 1000);
-  get_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
   g_assert_no_error (result.error);
   g_assert_nonnull (result.token);
 
@@ -787,7 +619,7 @@ test_rotation_saved (Fixture       *fixture,
   g_assert_cmpstr (rotated, !=, first);
   stored = dup_stored_refresh_token (fixture->issuer, fixture->client_id);
   g_assert_cmpstr (stored, ==, rotated);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
@@ -798,7 +630,7 @@ test_refused (Fixture       *fixture,
   g_autofree char *refresh = sign_in_earlier_run (fixture);
   g_autofree char *error_code = NULL;
   g_autofree char *stored = NULL;
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   /* Somebody else used the stored token, so the provider has rotated it away. */
   error_code = oidc_test_idp_try_refresh (fixture->idp, refresh);
@@ -806,12 +638,12 @@ test_refused (Fixture       *fixture,
 
   /* Reusing it now ends the grant: no token, no error, no prompt, no item. */
   auth = new_auth (fixture);
-  get_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
   g_assert_no_error (result.error);
   g_assert_null (result.token);
   g_assert_false (oidc_oauth2_auth_get_signed_in (auth));
   g_assert_cmpuint (n_signed_in_notify, ==, 0);
-  g_assert_cmpuint (fixture->interaction->n_shown, ==, 1);
+  g_assert_cmpuint (oidc_test_form_interaction_get_n_shown (fixture->interaction), ==, 1);
   g_assert_null (find_item (fixture->issuer, fixture->client_id));
 
   /* A caller that may ask the user gets a new sign-in, which is saved again. */
@@ -820,7 +652,7 @@ test_refused (Fixture       *fixture,
   refresh = oidc_oauth2_auth_dup_refresh_token (auth);
   stored = dup_stored_refresh_token (fixture->issuer, fixture->client_id);
   g_assert_cmpstr (stored, ==, refresh);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
@@ -831,24 +663,24 @@ test_refused_then_sign_in (Fixture       *fixture,
   g_autofree char *refresh = sign_in_earlier_run (fixture);
   g_autofree char *error_code = NULL;
   g_autofree char *stored = NULL;
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   error_code = oidc_test_idp_try_refresh (fixture->idp, refresh);
   g_assert_null (error_code);
 
   /* A caller that may ask: the refused restore turns into one sign-in. */
   auth = new_auth (fixture);
-  get_token (auth, OIDC_AUTH_REQUEST_NONE, &result);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_no_error (result.error);
   g_assert_nonnull (result.token);
-  g_assert_cmpuint (fixture->interaction->n_shown, ==, 2);
+  g_assert_cmpuint (oidc_test_form_interaction_get_n_shown (fixture->interaction), ==, 2);
   g_assert_cmpuint (n_signed_in_notify, ==, 1);
 
   g_free (refresh);
   refresh = oidc_oauth2_auth_dup_refresh_token (auth);
   stored = dup_stored_refresh_token (fixture->issuer, fixture->client_id);
   g_assert_cmpstr (stored, ==, refresh);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
@@ -858,29 +690,29 @@ test_network_failure (Fixture       *fixture,
   g_autoptr(OidcOAuth2Auth) auth = NULL;
   g_autofree char *refresh = sign_in_earlier_run (fixture);
   g_autofree char *stored = NULL;
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   /* The provider is unreachable at the next start: the caller hears so, and the saved session
    * stays for a later try. */
   g_clear_pointer (&fixture->idp, oidc_test_idp_stop);
-  fixture->interaction->idp = NULL;
+  oidc_test_form_interaction_set_idp (fixture->interaction, NULL);
 
   auth = new_auth (fixture);
   oidc_oauth2_auth_set_http_timeout (auth, 5);
-  get_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_NETWORK);
   g_assert_false (oidc_oauth2_auth_get_signed_in (auth));
   stored = dup_stored_refresh_token (fixture->issuer, fixture->client_id);
   g_assert_cmpstr (stored, ==, refresh);
 
   /* It is tried again on the next request. */
-  result_clear (&result);
-  get_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
+  oidc_test_result_clear (&result);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_NETWORK);
-  g_assert_cmpuint (fixture->interaction->n_shown, ==, 1);
+  g_assert_cmpuint (oidc_test_form_interaction_get_n_shown (fixture->interaction), ==, 1);
 
   delete_item (fixture->issuer, fixture->client_id);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
@@ -890,7 +722,7 @@ test_remember_session_off (Fixture       *fixture,
   g_autoptr(OidcOAuth2Auth) auth = new_auth (fixture);
   g_autofree char *refresh = NULL;
   g_autofree char *stored = NULL;
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   g_object_set (auth, "remember-session", FALSE, NULL);
   g_free (sign_in (fixture, auth));
@@ -901,16 +733,16 @@ test_remember_session_off (Fixture       *fixture,
   refresh = sign_in_earlier_run (fixture);
   auth = new_auth (fixture);
   g_object_set (auth, "remember-session", FALSE, NULL);
-  get_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
   g_assert_no_error (result.error);
   g_assert_null (result.token);
 
   /* And a logout leaves the keyring alone. */
-  logout (auth, &result);
+  oidc_test_logout (auth, &result);
   g_assert_no_error (result.error);
   stored = dup_stored_refresh_token (fixture->issuer, fixture->client_id);
   g_assert_cmpstr (stored, ==, refresh);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
@@ -924,7 +756,7 @@ test_logout (Fixture       *fixture,
   g_autofree char *refresh = NULL;
   g_autofree char *error_code = NULL;
   g_autofree char *expected_endpoint = NULL;
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   g_object_set (auth, "post-logout-redirect-uri", "http://127.0.0.1/logout", NULL);
   id_token = sign_in (fixture, auth);
@@ -932,11 +764,10 @@ test_logout (Fixture       *fixture,
   g_assert_nonnull (find_item (fixture->issuer, fixture->client_id));
 
   oidc_test_idp_reset_counts (fixture->idp);
-  result_clear (&result);
-  oidc_auth_api_logout_async (OIDC_AUTH_API (auth), NULL, on_logout, &result);
+  oidc_test_start_logout (auth, NULL, &result);
   /* The local session ends at once. */
   g_assert_false (oidc_oauth2_auth_get_signed_in (auth));
-  wait_for (&result.done);
+  oidc_test_wait (&result.done);
   g_assert_no_error (result.error);
   g_assert_true (result.ok);
 
@@ -973,17 +804,17 @@ test_logout (Fixture       *fixture,
    * to be tested with it, in the UI tests. */
 
   /* Nothing comes back, in this run or the next. */
-  result_clear (&result);
-  get_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
+  oidc_test_result_clear (&result);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
   g_assert_no_error (result.error);
   g_assert_null (result.token);
   g_assert_finalize_object (g_steal_pointer (&auth));
   auth = new_auth (fixture);
-  get_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
   g_assert_no_error (result.error);
   g_assert_null (result.token);
-  g_assert_cmpuint (fixture->interaction->n_shown, ==, 1);
-  result_clear (&result);
+  g_assert_cmpuint (oidc_test_form_interaction_get_n_shown (fixture->interaction), ==, 1);
+  oidc_test_result_clear (&result);
 }
 
 static void
@@ -993,13 +824,13 @@ test_logout_before_resume (Fixture       *fixture,
   g_autoptr(OidcOAuth2Auth) auth = NULL;
   g_autofree char *refresh = sign_in_earlier_run (fixture);
   g_autofree char *error_code = NULL;
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   /* The next run logs out before it ever asked for a token: what the earlier run left is
    * revoked and removed all the same, and the browser's data is cleared. */
   auth = new_auth (fixture);
   oidc_test_idp_reset_counts (fixture->idp);
-  logout (auth, &result);
+  oidc_test_logout (auth, &result);
   g_assert_no_error (result.error);
   g_assert_true (result.ok);
   g_assert_cmpuint (n_signed_in_notify, ==, 0);
@@ -1012,10 +843,10 @@ test_logout_before_resume (Fixture       *fixture,
   g_assert_cmpuint (browser_logout.n_calls, ==, 1);
   g_assert_null (browser_logout.uri);
 
-  get_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
   g_assert_no_error (result.error);
   g_assert_null (result.token);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
@@ -1024,20 +855,20 @@ test_logout_cancelled (Fixture       *fixture,
 {
   g_autoptr(OidcOAuth2Auth) auth = new_auth (fixture);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   /* A cancelled logout skips what it can at the provider, never the local state: the session,
    * the keyring item and the browser's data. */
   g_free (sign_in (fixture, auth));
   g_cancellable_cancel (cancellable);
-  oidc_auth_api_logout_async (OIDC_AUTH_API (auth), cancellable, on_logout, &result);
+  oidc_test_start_logout (auth, cancellable, &result);
   g_assert_false (oidc_oauth2_auth_get_signed_in (auth));
-  wait_for (&result.done);
+  oidc_test_wait (&result.done);
   g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (find_item (fixture->issuer, fixture->client_id));
   g_assert_cmpuint (browser_logout.n_calls, ==, 1);
   g_assert_null (browser_logout.uri);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static char *
@@ -1067,12 +898,12 @@ test_logout_in_browser (Fixture       *fixture,
   g_autofree char *opened = NULL;
   g_autofree char *id_token = NULL;
   g_autofree char *expected_endpoint = NULL;
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   /* Signed in in the system browser, with the option left off: that session is left alone. */
   oidc_oauth2_auth_set_sign_in_method (auth, OIDC_SIGN_IN_METHOD_BROWSER);
   g_free (sign_in (fixture, auth));
-  logout (auth, &result);
+  oidc_test_logout (auth, &result);
   g_assert_no_error (result.error);
   g_assert_cmpuint (browser_logout.n_calls, ==, 1);
   g_assert_null (browser_logout.uri);
@@ -1083,7 +914,7 @@ test_logout_in_browser (Fixture       *fixture,
   g_object_set (auth, "end-session-in-browser", TRUE, NULL);
   id_token = sign_in (fixture, auth);
   browser_logout_reset ();
-  logout (auth, &result);
+  oidc_test_logout (auth, &result);
   g_assert_no_error (result.error);
   g_assert_cmpuint (browser_logout.n_calls, ==, 1);
   g_assert_null (browser_logout.uri);
@@ -1093,7 +924,7 @@ test_logout_in_browser (Fixture       *fixture,
                                        fixture->issuer, id_token, fixture->client_id);
   g_assert_cmpstr (opened, ==, expected_endpoint);
   g_assert_null (find_item (fixture->issuer, fixture->client_id));
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
@@ -1115,14 +946,14 @@ test_garbage_item (Fixture       *fixture,
       g_autofree char *token = NULL;
       g_autofree char *refresh = NULL;
       g_autofree char *stored = NULL;
-      Result result = { 0 };
+      OidcTestResult result = { 0 };
 
       /* An item this code cannot read: one clear warning, no session, no item left. */
       store_raw (fixture->issuer, fixture->client_id, garbage[i]);
       pattern = g_strdup_printf ("*Could not resume the saved sign-in to %s from the keyring:*",
                                  fixture->issuer);
       expect_warning ();
-      get_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
+      oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
       assert_warned (pattern);
       g_assert_no_error (result.error);
       g_assert_null (result.token);
@@ -1134,7 +965,7 @@ test_garbage_item (Fixture       *fixture,
       stored = dup_stored_refresh_token (fixture->issuer, fixture->client_id);
       g_assert_cmpstr (stored, ==, refresh);
       delete_item (fixture->issuer, fixture->client_id);
-      result_clear (&result);
+      oidc_test_result_clear (&result);
     }
 }
 
@@ -1147,7 +978,7 @@ test_locked_keyring (Fixture       *fixture,
   g_autofree char *refresh = sign_in_earlier_run (fixture);
   g_autofree char *pattern = NULL;
   g_autofree char *stored = NULL;
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   /* The next run finds the keyring locked (and no prompter to unlock it): one warning, no
    * session, and a sign-in that works in memory, without a second warning for the save. */
@@ -1156,14 +987,14 @@ test_locked_keyring (Fixture       *fixture,
   pattern = g_strdup_printf ("*Could not resume the saved sign-in to %s from the keyring:*",
                              fixture->issuer);
   expect_warning ();
-  get_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
   assert_warned (pattern);
   g_assert_no_error (result.error);
   g_assert_null (result.token);
 
   g_free (sign_in (fixture, auth));
-  g_assert_cmpuint (fixture->interaction->n_shown, ==, 2);
-  get_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
+  g_assert_cmpuint (oidc_test_form_interaction_get_n_shown (fixture->interaction), ==, 2);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
   g_assert_nonnull (result.token);
   g_assert_finalize_object (g_steal_pointer (&auth));
 
@@ -1184,7 +1015,7 @@ test_locked_keyring (Fixture       *fixture,
   assert_warned (pattern);
   unlock_keyring ();
   g_assert_null (find_item (fixture->issuer, fixture->client_id));
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 /* File backend: the store cannot be opened at all. */
@@ -1195,7 +1026,7 @@ test_missing_keyring (Fixture       *fixture,
   g_autoptr(OidcOAuth2Auth) auth = new_auth (fixture);
   g_autofree char *pattern = NULL;
   g_autofree char *first = NULL;
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   break_file_keyring (TRUE);
   pattern = g_strdup_printf ("*Could not resume the saved sign-in to %s from the keyring:*",
@@ -1205,9 +1036,9 @@ test_missing_keyring (Fixture       *fixture,
   assert_warned (pattern);
 
   /* The session works in memory. */
-  get_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
   g_assert_cmpstr (result.token, ==, first);
-  logout (auth, &result);
+  oidc_test_logout (auth, &result);
   g_assert_nonnull (result.error);
   g_test_message ("Logout: %s", result.error->message);
   g_assert_nonnull (strstr (result.error->message, "keyring"));
@@ -1215,7 +1046,7 @@ test_missing_keyring (Fixture       *fixture,
 
   break_file_keyring (FALSE);
   g_assert_null (find_item (fixture->issuer, fixture->client_id));
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
@@ -1479,7 +1310,7 @@ child_main (const char *issuer,
             const char *client_id)
 {
   g_autoptr(OidcOAuth2Auth) auth = NULL;
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   g_log_set_always_fatal (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL);
 
@@ -1488,9 +1319,7 @@ child_main (const char *issuer,
 
   g_print ("started\n");
   fflush (stdout);
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (auth), OIDC_AUTH_REQUEST_OPTIONAL, NULL,
-                                    on_token, &result);
-  wait_for (&result.done);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
   if (result.error != NULL)
     {
       g_print ("error: %s\n", result.error->message);
@@ -1498,7 +1327,7 @@ child_main (const char *issuer,
     }
 
   g_print ("%s\n", result.token ? "token" : "none");
-  result_clear (&result);
+  oidc_test_result_clear (&result);
   return 0;
 }
 

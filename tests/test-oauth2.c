@@ -8,6 +8,7 @@
 #include "oidc-core.h"
 #include "oidc-oauth2-auth-private.h"
 #include "oidc-test-fake-provider.h"
+#include "oidc-test-util.h"
 
 typedef struct
 {
@@ -16,21 +17,6 @@ typedef struct
   OidcOAuth2Auth  *auth;
   guint            n_signed_in_notify;
 } Fixture;
-
-typedef struct
-{
-  gboolean  done;
-  char     *token;
-  GError   *error;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_clear_pointer (&result->token, g_free);
-  g_clear_error (&result->error);
-  result->done = FALSE;
-}
 
 static void
 on_signed_in_notify (GObject    *object,
@@ -67,65 +53,42 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 static void
-on_token (GObject      *object,
-          GAsyncResult *res,
-          gpointer      user_data)
-{
-  Result *result = user_data;
-
-  result->token = oidc_auth_api_get_id_token_finish (OIDC_AUTH_API (object), res,
-                                                     &result->error);
-  result->done = TRUE;
-}
-
-static void
-get_token (Fixture              *fixture,
-           OidcAuthRequestFlags  flags,
-           Result               *result)
-{
-  result_clear (result);
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), flags, NULL, on_token,
-                                    result);
-  fake_wait (&result->done);
-}
-
-static void
 assert_sign_in_fails (Fixture    *fixture,
                       int         code,
                       const char *message_part)
 {
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
-  get_token (fixture, OIDC_AUTH_REQUEST_NONE, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_error (result.error, OIDC_ERROR, code);
   g_assert_null (result.token);
   if (message_part != NULL && strstr (result.error->message, message_part) == NULL)
     g_error ("“%s” does not mention “%s”", result.error->message, message_part);
   g_assert_false (oidc_oauth2_auth_get_signed_in (fixture->auth));
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
 sign_in (Fixture *fixture)
 {
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
-  get_token (fixture, OIDC_AUTH_REQUEST_NONE, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_no_error (result.error);
   g_assert_nonnull (result.token);
   g_assert_true (oidc_oauth2_auth_get_signed_in (fixture->auth));
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
 test_sign_in (Fixture       *fixture,
               gconstpointer  data)
 {
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
   g_autofree char *first = NULL;
   GHashTable *params;
 
-  get_token (fixture, OIDC_AUTH_REQUEST_NONE, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_no_error (result.error);
   g_assert_nonnull (result.token);
   first = g_steal_pointer (&result.token);
@@ -143,31 +106,13 @@ test_sign_in (Fixture       *fixture,
 
   /* A fresh session answers without a single request. */
   fixture->fake->n_discovery = fixture->fake->n_token = fixture->fake->n_jwks = 0;
-  get_token (fixture, OIDC_AUTH_REQUEST_NONE, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_no_error (result.error);
   g_assert_cmpstr (result.token, ==, first);
   g_assert_cmpuint (fixture->fake->n_discovery + fixture->fake->n_token +
                     fixture->fake->n_jwks, ==, 0);
   g_assert_cmpuint (fake_interaction_get_n_shown (fixture->interaction), ==, 1);
-  result_clear (&result);
-}
-
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} LogoutResult;
-
-static void
-on_logout (GObject      *object,
-           GAsyncResult *res,
-           gpointer      user_data)
-{
-  LogoutResult *result = user_data;
-
-  result->ok = oidc_auth_api_logout_finish (OIDC_AUTH_API (object), res, &result->error);
-  result->done = TRUE;
+  oidc_test_result_clear (&result);
 }
 
 static void
@@ -178,8 +123,8 @@ test_fresh_secrets (Fixture       *fixture,
   g_autofree char *nonce = NULL;
   g_autofree char *challenge = NULL;
   GHashTable *params;
-  Result result = { 0 };
-  LogoutResult logout = { 0 };
+  OidcTestResult result = { 0 };
+  OidcTestResult logout = { 0 };
 
   sign_in (fixture);
   params = fake_interaction_get_last_params (fixture->interaction);
@@ -188,25 +133,24 @@ test_fresh_secrets (Fixture       *fixture,
   challenge = g_strdup (g_hash_table_lookup (params, "code_challenge"));
 
   /* Log out and in again: nothing of the first flow is reused. */
-  oidc_auth_api_logout_async (OIDC_AUTH_API (fixture->auth), NULL, on_logout, &logout);
-  fake_wait (&logout.done);
+  oidc_test_logout (fixture->auth, &logout);
   g_assert_no_error (logout.error);
-  get_token (fixture, OIDC_AUTH_REQUEST_NONE, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_no_error (result.error);
   params = fake_interaction_get_last_params (fixture->interaction);
   g_assert_cmpstr (g_hash_table_lookup (params, "state"), !=, state);
   g_assert_cmpstr (g_hash_table_lookup (params, "nonce"), !=, nonce);
   g_assert_cmpstr (g_hash_table_lookup (params, "code_challenge"), !=, challenge);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
 test_optional_without_session (Fixture       *fixture,
                                gconstpointer  data)
 {
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
-  get_token (fixture, OIDC_AUTH_REQUEST_OPTIONAL, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
   g_assert_no_error (result.error);
   g_assert_null (result.token);
   g_assert_cmpuint (fake_interaction_get_n_shown (fixture->interaction), ==, 0);
@@ -226,26 +170,22 @@ static void
 test_insecure_issuer (void)
 {
   g_autoptr(OidcOAuth2Auth) auth = oidc_oauth2_auth_new ("http://accounts.example.com", "id");
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (auth), OIDC_AUTH_REQUEST_NONE, NULL,
-                                    on_token, &result);
-  fake_wait (&result.done);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_CONFIGURATION);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
 test_empty_client_id (void)
 {
   g_autoptr(OidcOAuth2Auth) auth = oidc_oauth2_auth_new ("https://accounts.example.com", "");
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (auth), OIDC_AUTH_REQUEST_NONE, NULL,
-                                    on_token, &result);
-  fake_wait (&result.done);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_CONFIGURATION);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
@@ -388,7 +328,7 @@ test_unreachable (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(OidcOAuth2Auth) auth = NULL;
   g_autofree char *issuer = NULL;
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
   guint16 port;
 
   /* A port that was free a moment ago and has nobody listening on it now. */
@@ -399,11 +339,9 @@ test_unreachable (void)
   issuer = g_strdup_printf ("http://127.0.0.1:%u", port);
   auth = oidc_oauth2_auth_new (issuer, "client");
   g_object_set (auth, "remember-session", FALSE, NULL);
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (auth), OIDC_AUTH_REQUEST_NONE, NULL,
-                                    on_token, &result);
-  fake_wait (&result.done);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_NETWORK);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 /* From now on the provider issues tokens that live 10 s and were issued 8 s ago: valid, but
@@ -420,24 +358,24 @@ static void
 test_margin_capped (Fixture       *fixture,
                     gconstpointer  data)
 {
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   /* Ten-second tokens, just issued: fresh, since the 180 s margin is capped at 5 s. */
   fixture->fake->id_lifetime = 10;
   fixture->fake->access_lifetime = 10;
   sign_in (fixture);
   fixture->fake->n_token = 0;
-  get_token (fixture, OIDC_AUTH_REQUEST_NONE, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_no_error (result.error);
   g_assert_cmpuint (fixture->fake->n_token, ==, 0);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
 test_access_token_expiry (Fixture       *fixture,
                           gconstpointer  data)
 {
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   /* The ID token lives an hour but the access token only a second: once that second has
    * passed, the session is stale all the same. */
@@ -445,17 +383,17 @@ test_access_token_expiry (Fixture       *fixture,
   sign_in (fixture);
   g_usleep (1100 * 1000);
   fixture->fake->n_refresh = 0;
-  get_token (fixture, OIDC_AUTH_REQUEST_NONE, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_no_error (result.error);
   g_assert_cmpuint (fixture->fake->n_refresh, ==, 1);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
 test_refresh (Fixture       *fixture,
               gconstpointer  data)
 {
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
   g_autofree char *old_refresh = NULL;
   g_autofree char *new_refresh = NULL;
 
@@ -465,7 +403,7 @@ test_refresh (Fixture       *fixture,
 
   fixture->fake->n_refresh = 0;
   fixture->fake->n_discovery = 0;
-  get_token (fixture, OIDC_AUTH_REQUEST_OPTIONAL, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
   g_assert_no_error (result.error);
   g_assert_nonnull (result.token);
   g_assert_cmpuint (fixture->fake->n_refresh, ==, 1);
@@ -475,7 +413,7 @@ test_refresh (Fixture       *fixture,
   /* The provider rotated the refresh token; the old one is gone. */
   new_refresh = oidc_oauth2_auth_dup_refresh_token (fixture->auth);
   g_assert_cmpstr (new_refresh, !=, old_refresh);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
@@ -489,25 +427,25 @@ static void
 test_refresh_other_subject (Fixture       *fixture,
                             gconstpointer  data)
 {
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   make_tokens_stale (fixture);
   sign_in (fixture);
 
   fixture->fake->edit_claims = set_other_subject;
-  get_token (fixture, OIDC_AUTH_REQUEST_NONE, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_INVALID_ID_TOKEN);
   g_assert_nonnull (strstr (result.error->message, "subject"));
   /* The session that was good is kept. */
   g_assert_true (oidc_oauth2_auth_get_signed_in (fixture->auth));
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
 test_refresh_network_failure (Fixture       *fixture,
                               gconstpointer  data)
 {
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
   g_autofree char *refresh = NULL;
   g_autofree char *after = NULL;
 
@@ -516,12 +454,12 @@ test_refresh_network_failure (Fixture       *fixture,
   refresh = oidc_oauth2_auth_dup_refresh_token (fixture->auth);
 
   fixture->fake->token_mode = FAKE_TOKEN_STATUS_500;
-  get_token (fixture, OIDC_AUTH_REQUEST_NONE, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_SERVER);
   g_assert_true (oidc_oauth2_auth_get_signed_in (fixture->auth));
 
   fixture->fake->token_mode = FAKE_TOKEN_NEVER_ANSWER;
-  get_token (fixture, OIDC_AUTH_REQUEST_NONE, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_NETWORK);
   g_assert_true (oidc_oauth2_auth_get_signed_in (fixture->auth));
 
@@ -529,24 +467,24 @@ test_refresh_network_failure (Fixture       *fixture,
   fixture->fake->token_mode = FAKE_TOKEN_OK;
   after = oidc_oauth2_auth_dup_refresh_token (fixture->auth);
   g_assert_cmpstr (after, ==, refresh);
-  get_token (fixture, OIDC_AUTH_REQUEST_NONE, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_no_error (result.error);
   g_assert_cmpuint (fake_interaction_get_n_shown (fixture->interaction), ==, 1);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
 test_refresh_invalid_grant (Fixture       *fixture,
                             gconstpointer  data)
 {
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   make_tokens_stale (fixture);
   sign_in (fixture);
 
   /* The provider forgot the grant: an optional caller gets nothing and no prompt. */
   g_hash_table_remove_all (fixture->fake->refresh_tokens);
-  get_token (fixture, OIDC_AUTH_REQUEST_OPTIONAL, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
   g_assert_no_error (result.error);
   g_assert_null (result.token);
   g_assert_false (oidc_oauth2_auth_get_signed_in (fixture->auth));
@@ -556,19 +494,19 @@ test_refresh_invalid_grant (Fixture       *fixture,
   make_tokens_stale (fixture);
   sign_in (fixture);
   g_hash_table_remove_all (fixture->fake->refresh_tokens);
-  get_token (fixture, OIDC_AUTH_REQUEST_NONE, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_no_error (result.error);
   g_assert_nonnull (result.token);
   g_assert_true (oidc_oauth2_auth_get_signed_in (fixture->auth));
   g_assert_cmpuint (fake_interaction_get_n_shown (fixture->interaction), ==, 3);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
 test_key_rotation (Fixture       *fixture,
                    gconstpointer  data)
 {
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   make_tokens_stale (fixture);
   sign_in (fixture);
@@ -577,7 +515,7 @@ test_key_rotation (Fixture       *fixture,
   /* The provider rotates its key: the refreshed token names a kid we have not seen. */
   fake_provider_rotate_key (fixture->fake, "key-2");
   fixture->fake->n_jwks = 0;
-  get_token (fixture, OIDC_AUTH_REQUEST_NONE, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_no_error (result.error);
   g_assert_nonnull (result.token);
   g_assert_cmpuint (fixture->fake->n_jwks, ==, 1);
@@ -585,22 +523,21 @@ test_key_rotation (Fixture       *fixture,
   /* A second unknown kid right after is not worth another fetch: rate-limited. */
   fake_provider_rotate_key (fixture->fake, "key-3");
   fixture->fake->n_jwks = 0;
-  get_token (fixture, OIDC_AUTH_REQUEST_NONE, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_INVALID_ID_TOKEN);
   g_assert_cmpuint (fixture->fake->n_jwks, ==, 0);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
 test_concurrent_callers (Fixture       *fixture,
                          gconstpointer  data)
 {
-  Result results[100] = { 0 };
+  OidcTestResult results[100] = { 0 };
 
   fake_interaction_set_answer (fixture->interaction, FAKE_ANSWER_NEVER);
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
-                                      NULL, on_token, &results[i]);
+    oidc_test_start_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, NULL, &results[i]);
 
   while (fake_interaction_get_pending (fixture->interaction) == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -608,7 +545,7 @@ test_concurrent_callers (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
     {
-      fake_wait (&results[i].done);
+      oidc_test_wait (&results[i].done);
       g_assert_no_error (results[i].error);
       g_assert_cmpstr (results[i].token, ==, results[0].token);
     }
@@ -617,34 +554,34 @@ test_concurrent_callers (Fixture       *fixture,
   g_assert_cmpuint (fixture->fake->n_token, ==, 1);
 
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    result_clear (&results[i]);
+    oidc_test_result_clear (&results[i]);
 }
 
 static void
 test_concurrent_refresh (Fixture       *fixture,
                          gconstpointer  data)
 {
-  Result results[50] = { 0 };
+  OidcTestResult results[50] = { 0 };
 
   make_tokens_stale (fixture);
   sign_in (fixture);
   fixture->fake->n_refresh = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth),
-                                      i % 2 ? OIDC_AUTH_REQUEST_OPTIONAL : OIDC_AUTH_REQUEST_NONE,
-                                      NULL, on_token, &results[i]);
+    oidc_test_start_id_token (fixture->auth,
+                              i % 2 ? OIDC_AUTH_REQUEST_OPTIONAL : OIDC_AUTH_REQUEST_NONE,
+                              NULL, &results[i]);
 
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
     {
-      fake_wait (&results[i].done);
+      oidc_test_wait (&results[i].done);
       g_assert_no_error (results[i].error);
       g_assert_cmpstr (results[i].token, ==, results[0].token);
     }
 
   g_assert_cmpuint (fixture->fake->n_refresh, ==, 1);
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    result_clear (&results[i]);
+    oidc_test_result_clear (&results[i]);
 }
 
 static void
@@ -652,20 +589,18 @@ test_cancel_one_caller (Fixture       *fixture,
                         gconstpointer  data)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  Result first = { 0 };
-  Result second = { 0 };
+  OidcTestResult first = { 0 };
+  OidcTestResult second = { 0 };
   OidcAuthorizationRequest *request;
 
   fake_interaction_set_answer (fixture->interaction, FAKE_ANSWER_NEVER);
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
-                                    cancellable, on_token, &first);
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
-                                    NULL, on_token, &second);
+  oidc_test_start_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, cancellable, &first);
+  oidc_test_start_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, NULL, &second);
   while ((request = fake_interaction_get_pending (fixture->interaction)) == NULL)
     g_main_context_iteration (NULL, TRUE);
 
   g_cancellable_cancel (cancellable);
-  fake_wait (&first.done);
+  oidc_test_wait (&first.done);
   g_assert_error (first.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
   /* The other caller still waits, and the sign-in page is still up. */
@@ -673,11 +608,11 @@ test_cancel_one_caller (Fixture       *fixture,
   g_assert_false (g_cancellable_is_cancelled (oidc_authorization_request_get_cancellable (request)));
 
   fake_interaction_answer (fixture->interaction);
-  fake_wait (&second.done);
+  oidc_test_wait (&second.done);
   g_assert_no_error (second.error);
   g_assert_nonnull (second.token);
-  result_clear (&first);
-  result_clear (&second);
+  oidc_test_result_clear (&first);
+  oidc_test_result_clear (&second);
 }
 
 static void
@@ -686,17 +621,16 @@ test_cancel_every_caller (Fixture       *fixture,
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(OidcAuthorizationRequest) request = NULL;
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   fake_interaction_set_answer (fixture->interaction, FAKE_ANSWER_NEVER);
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
-                                    cancellable, on_token, &result);
+  oidc_test_start_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, cancellable, &result);
   while (fake_interaction_get_pending (fixture->interaction) == NULL)
     g_main_context_iteration (NULL, TRUE);
   request = g_object_ref (fake_interaction_get_pending (fixture->interaction));
 
   g_cancellable_cancel (cancellable);
-  fake_wait (&result.done);
+  oidc_test_wait (&result.done);
   g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
   /* Nobody waits: the interaction is told to close. */
@@ -707,7 +641,7 @@ test_cancel_every_caller (Fixture       *fixture,
   /* A late answer is ignored. */
   fake_interaction_answer (fixture->interaction);
   g_assert_false (oidc_oauth2_auth_get_signed_in (fixture->auth));
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 
   /* Let the abandoned operation unwind before the fixture checks for leaks. */
   while (g_main_context_iteration (NULL, FALSE))
@@ -719,30 +653,29 @@ test_already_cancelled (Fixture       *fixture,
                         gconstpointer  data)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   g_cancellable_cancel (cancellable);
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
-                                    cancellable, on_token, &result);
-  fake_wait (&result.done);
+  oidc_test_start_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, cancellable, &result);
+  oidc_test_wait (&result.done);
   g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (fake_interaction_get_n_shown (fixture->interaction), ==, 0);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
 test_logout (Fixture       *fixture,
              gconstpointer  data)
 {
-  LogoutResult logout = { 0 };
-  Result result = { 0 };
+  OidcTestResult logout = { 0 };
+  OidcTestResult result = { 0 };
 
   sign_in (fixture);
-  oidc_auth_api_logout_async (OIDC_AUTH_API (fixture->auth), NULL, on_logout, &logout);
+  oidc_test_start_logout (fixture->auth, NULL, &logout);
   /* The local session ends at once. */
   g_assert_false (oidc_oauth2_auth_get_signed_in (fixture->auth));
   g_assert_cmpuint (fixture->n_signed_in_notify, ==, 2);
-  fake_wait (&logout.done);
+  oidc_test_wait (&logout.done);
   g_assert_no_error (logout.error);
   g_assert_true (logout.ok);
 
@@ -750,22 +683,21 @@ test_logout (Fixture       *fixture,
   g_assert_cmpstr (fixture->fake->revoked->pdata[0], ==, "refresh_token");
   g_assert_cmpstr (fixture->fake->revoked->pdata[1], ==, "access_token");
 
-  get_token (fixture, OIDC_AUTH_REQUEST_OPTIONAL, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
   g_assert_no_error (result.error);
   g_assert_null (result.token);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
 test_logout_revocation_fails (Fixture       *fixture,
                               gconstpointer  data)
 {
-  LogoutResult logout = { 0 };
+  OidcTestResult logout = { 0 };
 
   sign_in (fixture);
   fixture->fake->status_revocation = 503;
-  oidc_auth_api_logout_async (OIDC_AUTH_API (fixture->auth), NULL, on_logout, &logout);
-  fake_wait (&logout.done);
+  oidc_test_logout (fixture->auth, &logout);
   g_assert_error (logout.error, OIDC_ERROR, OIDC_ERROR_SERVER);
   g_assert_false (logout.ok);
   g_assert_false (oidc_oauth2_auth_get_signed_in (fixture->auth));
@@ -778,12 +710,11 @@ static void
 test_logout_without_revocation (Fixture       *fixture,
                                 gconstpointer  data)
 {
-  LogoutResult logout = { 0 };
+  OidcTestResult logout = { 0 };
 
   fixture->fake->with_revocation = FALSE;
   sign_in (fixture);
-  oidc_auth_api_logout_async (OIDC_AUTH_API (fixture->auth), NULL, on_logout, &logout);
-  fake_wait (&logout.done);
+  oidc_test_logout (fixture->auth, &logout);
   g_assert_no_error (logout.error);
   g_assert_true (logout.ok);
   g_assert_cmpuint (fixture->fake->n_revocation, ==, 0);
@@ -793,21 +724,20 @@ static void
 test_logout_during_sign_in (Fixture       *fixture,
                             gconstpointer  data)
 {
-  LogoutResult logout = { 0 };
-  Result result = { 0 };
+  OidcTestResult logout = { 0 };
+  OidcTestResult result = { 0 };
 
   fake_interaction_set_answer (fixture->interaction, FAKE_ANSWER_NEVER);
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
-                                    NULL, on_token, &result);
+  oidc_test_start_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, NULL, &result);
   while (fake_interaction_get_pending (fixture->interaction) == NULL)
     g_main_context_iteration (NULL, TRUE);
 
-  oidc_auth_api_logout_async (OIDC_AUTH_API (fixture->auth), NULL, on_logout, &logout);
-  fake_wait (&result.done);
-  fake_wait (&logout.done);
+  oidc_test_start_logout (fixture->auth, NULL, &logout);
+  oidc_test_wait (&result.done);
+  oidc_test_wait (&logout.done);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_REJECTED);
   g_assert_false (oidc_oauth2_auth_get_signed_in (fixture->auth));
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 
   fake_interaction_answer (fixture->interaction);
   while (g_main_context_iteration (NULL, FALSE))
@@ -852,8 +782,8 @@ test_nothing_secret_logged (Fixture       *fixture,
   g_autofree char *refresh = NULL;
   g_autofree char *access = NULL;
   g_autofree char *verifier_challenge = NULL;
-  LogoutResult logout = { 0 };
-  Result result = { 0 };
+  OidcTestResult logout = { 0 };
+  OidcTestResult result = { 0 };
   g_autofree char *id_token = NULL;
   GHashTable *params;
 
@@ -863,16 +793,15 @@ test_nothing_secret_logged (Fixture       *fixture,
   g_log_set_writer_func (capture_log, NULL, NULL);
 
   make_tokens_stale (fixture);
-  get_token (fixture, OIDC_AUTH_REQUEST_NONE, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_no_error (result.error);
   params = fake_interaction_get_last_params (fixture->interaction);
   refresh = oidc_oauth2_auth_dup_refresh_token (fixture->auth);
-  get_token (fixture, OIDC_AUTH_REQUEST_NONE, &result);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_no_error (result.error);
   id_token = g_steal_pointer (&result.token);
   access = oidc_oauth2_auth_dup_access_token (fixture->auth);
-  oidc_auth_api_logout_async (OIDC_AUTH_API (fixture->auth), NULL, on_logout, &logout);
-  fake_wait (&logout.done);
+  oidc_test_logout (fixture->auth, &logout);
 
   g_assert_cmpuint (captured_log->len, >, 0);
   assert_not_logged (refresh);
@@ -891,7 +820,7 @@ test_nothing_secret_logged (Fixture       *fixture,
     }
 
   g_string_free (g_steal_pointer (&captured_log), TRUE);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
@@ -899,7 +828,7 @@ test_client_secret (Fixture       *fixture,
                     gconstpointer  data)
 {
   g_autoptr(OidcOAuth2Auth) auth = NULL;
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   /* A client with a secret authenticates with HTTP Basic, the discovery default. */
   auth = g_object_new (OIDC_TYPE_OAUTH2_AUTH,
@@ -909,14 +838,12 @@ test_client_secret (Fixture       *fixture,
                        "interaction", fixture->interaction,
                        "remember-session", FALSE,
                        NULL);
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (auth), OIDC_AUTH_REQUEST_NONE, NULL,
-                                    on_token, &result);
-  fake_wait (&result.done);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_no_error (result.error);
   /* base64 ("fake-client:s3cret%3A%2F%2B") */
   g_assert_cmpstr (fixture->fake->last_authorization, ==,
                    "Basic ZmFrZS1jbGllbnQ6czNjcmV0JTNBJTJGJTJC");
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
@@ -1004,14 +931,12 @@ test_no_interaction (void)
 {
   g_autoptr(FakeProvider) fake = fake_provider_new ();
   g_autoptr(OidcOAuth2Auth) auth = oidc_oauth2_auth_new (fake->issuer, fake->client_id);
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   g_object_set (auth, "remember-session", FALSE, NULL);
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (auth), OIDC_AUTH_REQUEST_NONE, NULL,
-                                    on_token, &result);
-  fake_wait (&result.done);
+  oidc_test_get_id_token (auth, OIDC_AUTH_REQUEST_NONE, &result);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_CONFIGURATION);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 #define ADD(path, func) \

@@ -17,6 +17,7 @@
 #include "oidc-sign-in-methods-private.h"
 #include "oidc-test-idp.h"
 #include "oidc-test-ui.h"
+#include "oidc-test-util.h"
 
 #define APP_NAME "Stagedoor Tests"
 
@@ -117,6 +118,7 @@ browser_interaction_init (BrowserInteraction *self)
 
 /* Helpers */
 
+/* What a sign-in in the browser or the clipboard answered: the redirect, or the text. */
 typedef struct
 {
   gboolean  done;
@@ -130,24 +132,6 @@ result_clear (Result *result)
   g_clear_pointer (&result->value, g_free);
   g_clear_error (&result->error);
   result->done = FALSE;
-}
-
-static gboolean
-result_done (gpointer data)
-{
-  return ((Result *) data)->done;
-}
-
-static void
-on_token (GObject      *object,
-          GAsyncResult *res,
-          gpointer      user_data)
-{
-  Result *result = user_data;
-
-  result->value = oidc_auth_api_get_id_token_finish (OIDC_AUTH_API (object), res,
-                                                     &result->error);
-  result->done = TRUE;
 }
 
 static void
@@ -194,12 +178,6 @@ typedef struct
   GError   *error;
 } Http;
 
-static gboolean
-http_done (gpointer data)
-{
-  return ((Http *) data)->done;
-}
-
 static void
 on_http_read (GObject      *object,
               GAsyncResult *res,
@@ -228,7 +206,7 @@ http_send (const char  *method,
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Host", host);
 
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_http_read, &http);
-  oidc_test_ui_wait_until (http_done, &http);
+  oidc_test_wait (&http.done);
   g_assert_no_error (http.error);
 
   if (body != NULL)
@@ -248,29 +226,6 @@ assert_port_closed (guint port)
   connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
   g_assert_null (connection);
-}
-
-static JsonObject *
-token_claims (const char *token)
-{
-  g_auto(GStrv) parts = g_strsplit (token, ".", -1);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GString) b64 = NULL;
-  g_autofree guchar *json = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize len;
-
-  g_assert_cmpuint (g_strv_length (parts), ==, 3);
-  b64 = g_string_new (parts[1]);
-  g_string_replace (b64, "-", "+", 0);
-  g_string_replace (b64, "_", "/", 0);
-  while (b64->len % 4)
-    g_string_append_c (b64, '=');
-  json = g_base64_decode (b64->str, &len);
-  json_parser_load_from_data (parser, (const char *) json, len, &error);
-  g_assert_no_error (error);
-
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
 static GtkWidget *
@@ -349,7 +304,7 @@ test_sign_in (void)
   g_autofree char *no_state = NULL;
   g_autofree char *foreign_host = NULL;
   g_autofree char *page = NULL;
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
   guint port;
 
   g_assert_no_error (error);
@@ -359,8 +314,7 @@ test_sign_in (void)
   oidc_oauth2_auth_set_scopes (auth, scopes);
 
   browser_reset ();
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (auth), OIDC_AUTH_REQUEST_NONE, NULL,
-                                    on_token, &result);
+  oidc_test_start_id_token (auth, OIDC_AUTH_REQUEST_NONE, NULL, &result);
   oidc_test_ui_wait_until (browser_opened, NULL);
 
   /* The authorization URL leads back to the listener, on the registered path. */
@@ -405,10 +359,10 @@ test_sign_in (void)
   g_assert_cmpuint (http_send ("GET", redirected, NULL, &page), ==, SOUP_STATUS_OK);
   g_assert_nonnull (strstr (page, "return to " APP_NAME));
 
-  oidc_test_ui_wait_until (result_done, &result);
+  oidc_test_wait (&result.done);
   g_assert_no_error (result.error);
-  g_assert_nonnull (result.value);
-  claims = token_claims (result.value);
+  g_assert_nonnull (result.token);
+  claims = oidc_test_token_claims (result.token);
   g_assert_cmpstr (json_object_get_string_member (claims, "iss"), ==,
                    oidc_test_idp_get_issuer (idp));
   g_assert_cmpstr (json_object_get_string_member (claims, "sub"), ==, "alice");
@@ -418,7 +372,7 @@ test_sign_in (void)
   assert_port_closed (port);
   g_assert_cmpuint (browser.n_opened, ==, 1);
 
-  result_clear (&result);
+  oidc_test_result_clear (&result);
   g_assert_finalize_object (g_steal_pointer (&auth));
 }
 
@@ -453,7 +407,7 @@ test_answer (void)
       g_assert_cmpuint (http_send ("GET", redirected, NULL, &page), ==, SOUP_STATUS_OK);
       g_assert_nonnull (strstr (page, cases[i].heading));
 
-      oidc_test_ui_wait_until (result_done, &result);
+      oidc_test_wait (&result.done);
       g_assert_no_error (result.error);
       g_assert_cmpstr (result.value, ==, redirected);
       g_assert_false (oidc_authorization_request_is_finished (request));
@@ -502,7 +456,7 @@ test_redirect_uri (void)
       g_assert_cmpstr (in_url, ==, redirect_uri);
 
       g_cancellable_cancel (cancellable);
-      oidc_test_ui_wait_until (result_done, &result);
+      oidc_test_wait (&result.done);
       g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
       result_clear (&result);
     }
@@ -520,7 +474,7 @@ test_retry (void)
   start (auth, "http://127.0.0.1/native/cb", NULL, &request, &result);
   first = g_strdup (oidc_authorization_request_get_redirect_uri (request));
   gtk_window_close (browser.window);
-  oidc_test_ui_wait_until (result_done, &result);
+  oidc_test_wait (&result.done);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_WINDOW_CLOSED);
   result_clear (&result);
 
@@ -533,7 +487,7 @@ test_retry (void)
   assert_port_closed (uri_port (first));
 
   g_cancellable_cancel (cancellable);
-  oidc_test_ui_wait_until (result_done, &result);
+  oidc_test_wait (&result.done);
   g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   result_clear (&result);
 }
@@ -556,7 +510,7 @@ test_cancel_button (void)
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (cancel)), ==, "_Cancel");
   gtk_widget_activate (cancel);
 
-  oidc_test_ui_wait_until (result_done, &result);
+  oidc_test_wait (&result.done);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_WINDOW_CLOSED);
   g_assert_null (result.value);
   g_assert_null (browser.window);
@@ -578,7 +532,7 @@ test_escape (void)
   /* What Escape and the title bar's close button do. */
   gtk_widget_activate_action (GTK_WIDGET (browser.window), "window.close", NULL);
 
-  oidc_test_ui_wait_until (result_done, &result);
+  oidc_test_wait (&result.done);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_WINDOW_CLOSED);
   g_assert_null (browser.window);
   assert_port_closed (port);
@@ -604,7 +558,7 @@ test_parent (void)
 
   /* The application closes its window, and the small one goes with it. */
   gtk_window_destroy (parent);
-  oidc_test_ui_wait_until (result_done, &result);
+  oidc_test_wait (&result.done);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_WINDOW_CLOSED);
   g_assert_null (browser.window);
   assert_port_closed (port);
@@ -624,7 +578,7 @@ test_cancellable (void)
   port = uri_port (oidc_authorization_request_get_redirect_uri (request));
 
   g_cancellable_cancel (cancellable);
-  oidc_test_ui_wait_until (result_done, &result);
+  oidc_test_wait (&result.done);
   g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (browser.window);
   assert_port_closed (port);
@@ -633,7 +587,7 @@ test_cancellable (void)
   /* Cancelled before it starts: no window, no listener, no browser. */
   browser_reset ();
   oidc_browser_sign_in_run_async (request, NULL, cancellable, on_run, &result);
-  oidc_test_ui_wait_until (result_done, &result);
+  oidc_test_wait (&result.done);
   g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (browser.n_opened, ==, 0);
   result_clear (&result);
@@ -652,7 +606,7 @@ test_request_cancelled (void)
   port = uri_port (oidc_authorization_request_get_redirect_uri (request));
 
   g_cancellable_cancel (oidc_authorization_request_get_cancellable (request));
-  oidc_test_ui_wait_until (result_done, &result);
+  oidc_test_wait (&result.done);
   g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (browser.window);
   assert_port_closed (port);
@@ -696,7 +650,7 @@ test_no_browser (void)
   request = request_new (auth, "http://127.0.0.1/callback");
   oidc_browser_sign_in_run_async (request, NULL, NULL, on_run, &result);
   port = uri_port (oidc_authorization_request_get_redirect_uri (request));
-  oidc_test_ui_wait_until (result_done, &result);
+  oidc_test_wait (&result.done);
   oidc_browser_sign_in_set_launcher (browser_open, &browser);
 
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_CONFIGURATION);
@@ -731,7 +685,7 @@ test_copy_link (void)
   oidc_test_ui_wait_until (link_copied, feedback);
 
   gdk_clipboard_read_text_async (clipboard, NULL, on_text_read, &text);
-  oidc_test_ui_wait_until (result_done, &text);
+  oidc_test_wait (&text.done);
   g_assert_no_error (text.error);
   g_assert_cmpstr (text.value, ==, browser.uri);
   g_assert_true (g_str_has_prefix (text.value, "https://id.example.test/authorize?"));
@@ -740,7 +694,7 @@ test_copy_link (void)
   /* Copying changes nothing else. */
   g_assert_false (result.done);
   g_cancellable_cancel (cancellable);
-  oidc_test_ui_wait_until (result_done, &result);
+  oidc_test_wait (&result.done);
   g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   result_clear (&result);
 }
@@ -766,7 +720,7 @@ test_screenshot (void)
   g_assert_cmpint (height, <=, 480);
 
   g_cancellable_cancel (cancellable);
-  oidc_test_ui_wait_until (result_done, &result);
+  oidc_test_wait (&result.done);
   result_clear (&result);
 }
 

@@ -13,6 +13,7 @@
 #include "oidc-secret-store-private.h"
 #include "oidc-test-idp.h"
 #include "oidc-test-ui.h"
+#include "oidc-test-util.h"
 #include "oidc-web-data-private.h"
 
 typedef struct
@@ -21,39 +22,6 @@ typedef struct
   OidcOAuth2Auth *auth;
   OidcOAuth2Auth *other;
 } Fixture;
-
-typedef struct
-{
-  gboolean  done;
-  char     *token;
-  GError   *error;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_clear_pointer (&result->token, g_free);
-  g_clear_error (&result->error);
-  result->done = FALSE;
-}
-
-static void
-on_token (GObject      *object,
-          GAsyncResult *res,
-          gpointer      user_data)
-{
-  Result *result = user_data;
-
-  result->token = oidc_auth_api_get_id_token_finish (OIDC_AUTH_API (object), res,
-                                                     &result->error);
-  result->done = TRUE;
-}
-
-static gboolean
-is_done (gpointer data)
-{
-  return ((Result *) data)->done;
-}
 
 static OidcLoginDialog *
 get_dialog (void)
@@ -160,12 +128,11 @@ static void
 test_three_callers_one_row (Fixture       *fixture,
                             gconstpointer  data)
 {
-  Result results[3] = { 0 };
+  OidcTestResult results[3] = { 0 };
   g_autofree char *shot = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
-                                      NULL, on_token, &results[i]);
+    oidc_test_start_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, NULL, &results[i]);
 
   /* One provider, one row, however many callers. */
   oidc_test_ui_wait_until (dialog_has_rows, GUINT_TO_POINTER (1));
@@ -176,7 +143,7 @@ test_three_callers_one_row (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
     {
-      oidc_test_ui_wait_until (is_done, &results[i]);
+      oidc_test_wait (&results[i].done);
       g_assert_no_error (results[i].error);
       g_assert_nonnull (results[i].token);
       g_assert_cmpstr (results[i].token, ==, results[0].token);
@@ -187,70 +154,65 @@ test_three_callers_one_row (Fixture       *fixture,
   g_assert_cmpuint (oidc_test_idp_count (fixture->idp, "token"), ==, 1);
 
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    result_clear (&results[i]);
+    oidc_test_result_clear (&results[i]);
 }
 
 static void
 test_reject_all (Fixture       *fixture,
                  gconstpointer  data)
 {
-  Result first = { 0 };
-  Result second = { 0 };
+  OidcTestResult first = { 0 };
+  OidcTestResult second = { 0 };
   g_autofree char *shot = NULL;
 
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
-                                    NULL, on_token, &first);
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->other), OIDC_AUTH_REQUEST_NONE,
-                                    NULL, on_token, &second);
+  oidc_test_start_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, NULL, &first);
+  oidc_test_start_id_token (fixture->other, OIDC_AUTH_REQUEST_NONE, NULL, &second);
   oidc_test_ui_wait_until (dialog_has_rows, GUINT_TO_POINTER (2));
   shot = oidc_test_ui_save_screenshot (GTK_WIDGET (get_dialog ()), "login-dialog-two-providers");
 
   gtk_widget_activate (oidc_test_ui_find_button (GTK_WIDGET (get_dialog ()), "Reject All"));
 
-  oidc_test_ui_wait_until (is_done, &first);
-  oidc_test_ui_wait_until (is_done, &second);
+  oidc_test_wait (&first.done);
+  oidc_test_wait (&second.done);
   g_assert_error (first.error, OIDC_ERROR, OIDC_ERROR_REJECTED);
   g_assert_error (second.error, OIDC_ERROR, OIDC_ERROR_REJECTED);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (get_dialog ())));
   g_assert_cmpuint (oidc_test_idp_count (fixture->idp, "authorization"), ==, 0);
-  result_clear (&first);
-  result_clear (&second);
+  oidc_test_result_clear (&first);
+  oidc_test_result_clear (&second);
 }
 
 static void
 test_close_dialog_rejects (Fixture       *fixture,
                            gconstpointer  data)
 {
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
-                                    NULL, on_token, &result);
+  oidc_test_start_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, NULL, &result);
   oidc_test_ui_wait_until (dialog_has_rows, GUINT_TO_POINTER (1));
 
   gtk_window_close (GTK_WINDOW (get_dialog ()));
-  oidc_test_ui_wait_until (is_done, &result);
+  oidc_test_wait (&result.done);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_REJECTED);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 
   /* Escape does the same. */
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
-                                    NULL, on_token, &result);
+  oidc_test_start_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, NULL, &result);
   oidc_test_ui_wait_until (dialog_has_rows, GUINT_TO_POINTER (1));
   gtk_widget_activate_action (GTK_WIDGET (get_dialog ()), "login.reject-all", NULL);
-  oidc_test_ui_wait_until (is_done, &result);
+  oidc_test_wait (&result.done);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_REJECTED);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
 test_window_closed_keeps_row (Fixture       *fixture,
                               gconstpointer  data)
 {
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
   const char *error_text;
 
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
-                                    NULL, on_token, &result);
+  oidc_test_start_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, NULL, &result);
   oidc_test_ui_wait_until (dialog_has_rows, GUINT_TO_POINTER (1));
 
   /* The user closes the sign-in window: the error shows under the row, which stays. */
@@ -271,47 +233,45 @@ test_window_closed_keeps_row (Fixture       *fixture,
   /* Another try succeeds. */
   click_sign_in (0);
   oidc_test_ui_fill_forms (wait_for_web_view (), "alice", FALSE);
-  oidc_test_ui_wait_until (is_done, &result);
+  oidc_test_wait (&result.done);
   g_assert_no_error (result.error);
   g_assert_nonnull (result.token);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
 test_provider_cancel_rejects (Fixture       *fixture,
                               gconstpointer  data)
 {
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
-                                    NULL, on_token, &result);
+  oidc_test_start_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, NULL, &result);
   oidc_test_ui_wait_until (dialog_has_rows, GUINT_TO_POINTER (1));
 
   /* The user follows "Cancel" on the provider's own page. */
   click_sign_in (0);
   oidc_test_ui_fill_forms (wait_for_web_view (), "alice", TRUE);
-  oidc_test_ui_wait_until (is_done, &result);
+  oidc_test_wait (&result.done);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_REJECTED);
   oidc_test_ui_wait_until (dialog_is_hidden, NULL);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
 test_instant_popup (Fixture       *fixture,
                     gconstpointer  data)
 {
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   /* The window opens at once; no dialog. */
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth),
-                                    OIDC_AUTH_REQUEST_INSTANT_POPUP, NULL, on_token, &result);
+  oidc_test_start_id_token (fixture->auth, OIDC_AUTH_REQUEST_INSTANT_POPUP, NULL, &result);
   oidc_test_ui_fill_forms (wait_for_web_view (), "alice", FALSE);
   g_assert_true (get_dialog () == NULL || !gtk_widget_get_visible (GTK_WIDGET (get_dialog ())));
 
-  oidc_test_ui_wait_until (is_done, &result);
+  oidc_test_wait (&result.done);
   g_assert_no_error (result.error);
   g_assert_nonnull (result.token);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
@@ -319,43 +279,18 @@ test_caller_gone_removes_row (Fixture       *fixture,
                               gconstpointer  data)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_NONE,
-                                    cancellable, on_token, &result);
+  oidc_test_start_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, cancellable, &result);
   oidc_test_ui_wait_until (dialog_has_rows, GUINT_TO_POINTER (1));
 
   /* Nobody waits any more: the row goes, and with it the dialog. */
   g_cancellable_cancel (cancellable);
-  oidc_test_ui_wait_until (is_done, &result);
+  oidc_test_wait (&result.done);
   g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   oidc_test_ui_wait_until (dialog_is_hidden, NULL);
   g_assert_cmpuint (oidc_login_dialog_get_n_waiting (get_dialog ()), ==, 0);
-  result_clear (&result);
-}
-
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} LogoutResult;
-
-static void
-on_logout (GObject      *object,
-           GAsyncResult *res,
-           gpointer      user_data)
-{
-  LogoutResult *result = user_data;
-
-  result->ok = oidc_auth_api_logout_finish (OIDC_AUTH_API (object), res, &result->error);
-  result->done = TRUE;
-}
-
-static gboolean
-logout_is_done (gpointer data)
-{
-  return ((LogoutResult *) data)->done;
+  oidc_test_result_clear (&result);
 }
 
 static char *
@@ -399,12 +334,6 @@ on_cookies (GObject      *object,
   cookies->done = TRUE;
 }
 
-static gboolean
-cookies_done (gpointer data)
-{
-  return ((Cookies *) data)->done;
-}
-
 static guint
 count_provider_cookies (OidcOAuth2Auth *auth)
 {
@@ -416,7 +345,7 @@ count_provider_cookies (OidcOAuth2Auth *auth)
   webkit_cookie_manager_get_cookies (webkit_network_session_get_cookie_manager (session),
                                      oidc_oauth2_auth_get_issuer (auth), NULL, on_cookies,
                                      &cookies);
-  oidc_test_ui_wait_until (cookies_done, &cookies);
+  oidc_test_wait (&cookies.done);
   n = g_list_length (cookies.cookies);
   g_list_free_full (cookies.cookies, (GDestroyNotify) soup_cookie_free);
 
@@ -424,14 +353,12 @@ count_provider_cookies (OidcOAuth2Auth *auth)
 }
 
 static void
-sign_in_through_window (Fixture *fixture,
-                        Result  *result)
+sign_in_through_window (Fixture        *fixture,
+                        OidcTestResult *result)
 {
-  result_clear (result);
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth),
-                                    OIDC_AUTH_REQUEST_INSTANT_POPUP, NULL, on_token, result);
+  oidc_test_start_id_token (fixture->auth, OIDC_AUTH_REQUEST_INSTANT_POPUP, NULL, result);
   oidc_test_ui_fill_forms (wait_for_web_view (), "alice", FALSE);
-  oidc_test_ui_wait_until (is_done, result);
+  oidc_test_wait (&result->done);
   g_assert_no_error (result->error);
   g_assert_nonnull (result->token);
 }
@@ -443,8 +370,8 @@ test_logout_ends_everything (Fixture       *fixture,
   g_autofree char *refresh = NULL;
   g_autofree char *refused = NULL;
   g_autofree char *secret = NULL;
-  LogoutResult logout = { 0 };
-  Result result = { 0 };
+  OidcTestResult logout = { 0 };
+  OidcTestResult result = { 0 };
   GPtrArray *pages = oidc_test_ui_get_pages_seen ();
 
   /* Sign in through the library's own window; the provider remembers the user by a cookie,
@@ -459,8 +386,7 @@ test_logout_ends_everything (Fixture       *fixture,
   g_assert_nonnull (secret);
   g_assert_cmpuint (count_provider_cookies (fixture->auth), >, 0);
 
-  oidc_auth_api_logout_async (OIDC_AUTH_API (fixture->auth), NULL, on_logout, &logout);
-  oidc_test_ui_wait_until (logout_is_done, &logout);
+  oidc_test_logout (fixture->auth, &logout);
   g_assert_no_error (logout.error);
   g_assert_true (logout.ok);
 
@@ -477,7 +403,7 @@ test_logout_ends_everything (Fixture       *fixture,
   sign_in_through_window (fixture, &result);
   g_assert_cmpuint (pages->len, >=, 1);
   g_assert_cmpstr (pages->pdata[0], ==, "login");
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
@@ -486,7 +412,7 @@ test_provider_remembers_user (Fixture       *fixture,
 {
   g_autoptr(OidcOAuth2Auth) again = NULL;
   GPtrArray *pages = oidc_test_ui_get_pages_seen ();
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
   /* Without a logout, the provider's cookie spares the user the login form: the check above
    * would mean nothing if this did not hold. */
@@ -501,7 +427,7 @@ test_provider_remembers_user (Fixture       *fixture,
   sign_in_through_window (fixture, &result);
   g_assert_cmpuint (pages->len, >=, 1);
   g_assert_cmpstr (pages->pdata[0], !=, "login");
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 #define ADD(path, func) \

@@ -24,6 +24,7 @@
 #include "oidc-sign-in-window-private.h"
 #include "oidc-test-idp.h"
 #include "oidc-test-ui.h"
+#include "oidc-test-util.h"
 #include "oidc-web-data-private.h"
 
 /* How long the web process of a closed window may take to exit. */
@@ -93,174 +94,7 @@ test_window_interaction_init (TestWindowInteraction *self)
 {
 }
 
-/* The user: reads each provider page the window finishes loading and acts on it. */
-
-typedef enum
-{
-  USER_WAITS,       /* looks, touches nothing */
-  USER_SIGNS_IN,    /* fills the login form, agrees to the consent page */
-  USER_CANCELS,     /* follows the login page's "Cancel" link */
-} UserIntent;
-
-typedef struct
-{
-  UserIntent     intent;
-  const char    *login;
-  WebKitWebView *web_view;
-  GCancellable  *cancellable;
-  guint          n_login_pages;
-  guint          n_consent_pages;
-  guint          n_other_pages;
-  char          *last_document;
-} User;
-
-/* Tells the page apart and acts on it, as a person would with the mouse. */
-static const char user_script[] =
-  "(function (intent, login) {"
-  "  const field = document.querySelector('input[name=login]');"
-  "  const consent = document.querySelector('input[name=prompt][value=consent]');"
-  "  if (field) {"
-  "    if (intent === 'cancel')"
-  "      document.querySelector('a[href$=\"/abort\"]').click();"
-  "    else if (intent === 'sign-in') {"
-  "      field.value = login;"
-  "      document.querySelector('input[name=password]').value = 'secret';"
-  "      field.form.querySelector('button[type=submit]').click();"
-  "    }"
-  "    return 'login';"
-  "  }"
-  "  if (consent) {"
-  "    if (intent === 'sign-in')"
-  "      consent.form.querySelector('button[type=submit]').click();"
-  "    return 'consent';"
-  "  }"
-  "  return 'other';"
-  "})('%s', '%s') + ' ' + document.location.href";
-
-static void
-on_page_read (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  User *user = user_data;
-  g_autoptr(JSCValue) value = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *page = NULL;
-  char *document;
-
-  value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  /* A click that navigates may tear the page down before it answers: that is fine. */
-  if (value == NULL)
-    {
-      g_test_message ("The page did not answer: %s", error->message);
-      return;
-    }
-
-  /* "<kind> <document URL>": a page read twice (the user changed their mind, or a load ended
-   * on the same document) counts once. */
-  page = jsc_value_to_string (value);
-  document = strchr (page, ' ');
-  g_assert_nonnull (document);
-  *document++ = '\0';
-  if (g_strcmp0 (document, user->last_document) == 0)
-    return;
-  g_free (user->last_document);
-  user->last_document = g_strdup (document);
-
-  g_test_message ("The user sees a %s page", page);
-  if (g_str_equal (page, "login"))
-    user->n_login_pages++;
-  else if (g_str_equal (page, "consent"))
-    user->n_consent_pages++;
-  else
-    user->n_other_pages++;
-}
-
-static void
-user_read_page (User *user)
-{
-  static const char * const intents[] = { "wait", "sign-in", "cancel" };
-  g_autofree char *script = g_strdup_printf (user_script, intents[user->intent], user->login);
-
-  webkit_web_view_evaluate_javascript (user->web_view, script, -1, NULL, NULL,
-                                       user->cancellable, on_page_read, user);
-}
-
-static void
-on_user_load_changed (WebKitWebView   *web_view,
-                      WebKitLoadEvent  event,
-                      User            *user)
-{
-  const char *uri = webkit_web_view_get_uri (web_view);
-
-  if (event == WEBKIT_LOAD_FINISHED && uri != NULL && strstr (uri, "/interaction/") != NULL)
-    user_read_page (user);
-}
-
-static void
-user_sit_down (User          *user,
-               WebKitWebView *web_view,
-               UserIntent     intent)
-{
-  user->intent = intent;
-  user->login = user->login ? user->login : "alice";
-  user->web_view = web_view;
-  g_object_add_weak_pointer (G_OBJECT (web_view), (gpointer *) &user->web_view);
-  user->cancellable = g_cancellable_new ();
-  g_signal_connect (web_view, "load-changed", G_CALLBACK (on_user_load_changed), user);
-
-  if (!webkit_web_view_is_loading (web_view))
-    on_user_load_changed (web_view, WEBKIT_LOAD_FINISHED, user);
-}
-
-/* The user changes their mind and acts on the page they are looking at. */
-static void
-user_decide (User       *user,
-             UserIntent  intent)
-{
-  user->intent = intent;
-  user_read_page (user);
-}
-
-static void
-user_leave (User *user)
-{
-  if (user->cancellable != NULL)
-    g_cancellable_cancel (user->cancellable);
-  g_clear_object (&user->cancellable);
-  g_clear_pointer (&user->last_document, g_free);
-
-  if (user->web_view != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (user->web_view, user);
-      g_object_remove_weak_pointer (G_OBJECT (user->web_view), (gpointer *) &user->web_view);
-      user->web_view = NULL;
-    }
-}
-
 /* Waiting */
-
-static gboolean
-on_wait_timeout (gpointer user_data)
-{
-  g_error ("Timed out waiting for %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for_flag (gboolean   *done,
-               const char *what)
-{
-  guint id = g_timeout_add_seconds (OIDC_TEST_IDP_TIMEOUT_SECONDS, on_wait_timeout,
-                                    (gpointer) what);
-
-  while (!*done)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-}
 
 static void
 spin (guint milliseconds)
@@ -300,7 +134,7 @@ wait_for_page_painted (WebKitWebView *web_view)
 
   webkit_web_view_call_async_javascript_function (web_view, body, -1, NULL, NULL, NULL, NULL,
                                                   on_painted, &done);
-  wait_for_flag (&done, "the page to be painted");
+  oidc_test_wait (&done);
 }
 
 static OidcSignInWindow *
@@ -344,7 +178,7 @@ no_sign_in_window (gpointer data)
 static gboolean
 login_page_seen (gpointer data)
 {
-  User *user = data;
+  OidcTestUser *user = data;
 
   return user->n_login_pages > 0;
 }
@@ -541,56 +375,6 @@ fixture_tear_down (Fixture       *fixture,
 
 /* Getting a token */
 
-typedef struct
-{
-  gboolean  done;
-  char     *token;
-  GError   *error;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_clear_pointer (&result->token, g_free);
-  g_clear_error (&result->error);
-  result->done = FALSE;
-}
-
-static void
-on_token (GObject      *object,
-          GAsyncResult *res,
-          gpointer      user_data)
-{
-  Result *result = user_data;
-
-  result->token = oidc_auth_api_get_id_token_finish (OIDC_AUTH_API (object), res,
-                                                     &result->error);
-  result->done = TRUE;
-}
-
-static JsonObject *
-token_claims (const char *token)
-{
-  g_auto(GStrv) parts = g_strsplit (token, ".", -1);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GString) b64 = NULL;
-  g_autofree guchar *json = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize len;
-
-  g_assert_cmpuint (g_strv_length (parts), ==, 3);
-  b64 = g_string_new (parts[1]);
-  g_string_replace (b64, "-", "+", 0);
-  g_string_replace (b64, "_", "/", 0);
-  while (b64->len % 4)
-    g_string_append_c (b64, '=');
-  json = g_base64_decode (b64->str, &len);
-  json_parser_load_from_data (parser, (const char *) json, len, &error);
-  g_assert_no_error (error);
-
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
-
 static void
 assert_token_of (Fixture    *fixture,
                  const char *token,
@@ -599,7 +383,7 @@ assert_token_of (Fixture    *fixture,
   g_autoptr(JsonObject) claims = NULL;
 
   g_assert_nonnull (token);
-  claims = token_claims (token);
+  claims = oidc_test_token_claims (token);
   g_assert_cmpstr (json_object_get_string_member (claims, "iss"), ==,
                    oidc_test_idp_get_issuer (fixture->idp));
   g_assert_cmpstr (json_object_get_string_member (claims, "sub"), ==, subject);
@@ -609,20 +393,18 @@ assert_token_of (Fixture    *fixture,
 
 /* Starts a sign-in with @auth and waits for its window; @user then sits in front of it. */
 static OidcSignInWindow *
-start_sign_in (OidcOAuth2Auth *auth,
-               GCancellable   *cancellable,
-               User           *user,
-               UserIntent      intent,
-               Result         *result)
+start_sign_in (OidcOAuth2Auth     *auth,
+               GCancellable       *cancellable,
+               OidcTestUser       *user,
+               OidcTestUserIntent  intent,
+               OidcTestResult     *result)
 {
   OidcSignInWindow *window;
 
-  result_clear (result);
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (auth), OIDC_AUTH_REQUEST_NONE, cancellable,
-                                    on_token, result);
+  oidc_test_start_id_token (auth, OIDC_AUTH_REQUEST_NONE, cancellable, result);
   oidc_test_ui_wait_until (sign_in_window_shown, NULL);
   window = find_sign_in_window ();
-  user_sit_down (user, oidc_sign_in_window_get_web_view (window), intent);
+  oidc_test_user_sit_down (user, oidc_sign_in_window_get_web_view (window), intent);
 
   return window;
 }
@@ -631,16 +413,16 @@ start_sign_in (OidcOAuth2Auth *auth,
 static void
 sign_in (Fixture        *fixture,
          OidcOAuth2Auth *auth,
-         User           *user)
+         OidcTestUser   *user)
 {
-  Result result = { 0 };
+  OidcTestResult result = { 0 };
 
-  start_sign_in (auth, NULL, user, USER_SIGNS_IN, &result);
-  wait_for_flag (&result.done, "the sign-in");
-  user_leave (user);
+  start_sign_in (auth, NULL, user, OIDC_TEST_USER_SIGNS_IN, &result);
+  oidc_test_wait (&result.done);
+  oidc_test_user_leave (user);
   g_assert_no_error (result.error);
   assert_token_of (fixture, result.token, user->login);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 
   oidc_test_ui_wait_until (no_sign_in_window, NULL);
 }
@@ -683,13 +465,13 @@ test_sign_in (Fixture       *fixture,
   g_autofree char *location = NULL;
   g_autofree char *screenshot = NULL;
   OidcSignInWindow *window;
-  User user = { 0 };
-  Result result = { 0 };
+  OidcTestUser user = { 0 };
+  OidcTestResult result = { 0 };
   int width, height;
 
   SKIP_WITHOUT_DISPLAY ();
 
-  window = start_sign_in (fixture->auth, NULL, &user, USER_WAITS, &result);
+  window = start_sign_in (fixture->auth, NULL, &user, OIDC_TEST_USER_WAITS, &result);
   oidc_test_ui_wait_until (login_page_seen, &user);
 
   /* The window as a person meets it: titled after the provider, about 450 × 730, with the
@@ -712,9 +494,9 @@ test_sign_in (Fixture       *fixture,
   screenshot = oidc_test_ui_save_screenshot (GTK_WIDGET (window), "sign-in-window");
   g_assert_true (g_file_test (screenshot, G_FILE_TEST_IS_REGULAR));
 
-  user_decide (&user, USER_SIGNS_IN);
-  wait_for_flag (&result.done, "the sign-in");
-  user_leave (&user);
+  oidc_test_user_decide (&user, OIDC_TEST_USER_SIGNS_IN);
+  oidc_test_wait (&result.done);
+  oidc_test_user_leave (&user);
   g_assert_no_error (result.error);
   assert_token_of (fixture, result.token, "alice");
   g_assert_cmpuint (user.n_login_pages, ==, 1);
@@ -723,14 +505,14 @@ test_sign_in (Fixture       *fixture,
 
   /* The window went before the caller heard of the token. */
   g_assert_true (no_sign_in_window (NULL));
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
 test_custom_scheme_redirect (Fixture       *fixture,
                              gconstpointer  data)
 {
-  User user = { 0 };
+  OidcTestUser user = { 0 };
 
   SKIP_WITHOUT_DISPLAY ();
 
@@ -744,7 +526,7 @@ static void
 test_no_web_process_left (Fixture       *fixture,
                           gconstpointer  data)
 {
-  User user = { 0 };
+  OidcTestUser user = { 0 };
 
   SKIP_WITHOUT_DISPLAY ();
 
@@ -759,41 +541,41 @@ test_window_closed (Fixture       *fixture,
                     gconstpointer  data)
 {
   OidcSignInWindow *window;
-  User user = { 0 };
-  Result result = { 0 };
+  OidcTestUser user = { 0 };
+  OidcTestResult result = { 0 };
 
   SKIP_WITHOUT_DISPLAY ();
 
-  window = start_sign_in (fixture->auth, NULL, &user, USER_WAITS, &result);
+  window = start_sign_in (fixture->auth, NULL, &user, OIDC_TEST_USER_WAITS, &result);
   oidc_test_ui_wait_until (login_page_seen, &user);
-  user_leave (&user);
+  oidc_test_user_leave (&user);
 
   gtk_window_close (GTK_WINDOW (window));
-  wait_for_flag (&result.done, "the sign-in to fail");
+  oidc_test_wait (&result.done);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_WINDOW_CLOSED);
   g_assert_null (result.token);
   g_assert_false (oidc_oauth2_auth_get_signed_in (fixture->auth));
   g_assert_true (no_sign_in_window (NULL));
   assert_no_web_process_left ();
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
 test_cancel_link (Fixture       *fixture,
                   gconstpointer  data)
 {
-  User user = { 0 };
-  Result result = { 0 };
+  OidcTestUser user = { 0 };
+  OidcTestResult result = { 0 };
 
   SKIP_WITHOUT_DISPLAY ();
 
-  start_sign_in (fixture->auth, NULL, &user, USER_CANCELS, &result);
-  wait_for_flag (&result.done, "the sign-in to fail");
-  user_leave (&user);
+  start_sign_in (fixture->auth, NULL, &user, OIDC_TEST_USER_CANCELS, &result);
+  oidc_test_wait (&result.done);
+  oidc_test_user_leave (&user);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_REJECTED);
   g_assert_cmpuint (user.n_login_pages, ==, 1);
   g_assert_true (no_sign_in_window (NULL));
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static void
@@ -801,21 +583,21 @@ test_cancelled (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  User user = { 0 };
-  Result result = { 0 };
+  OidcTestUser user = { 0 };
+  OidcTestResult result = { 0 };
 
   SKIP_WITHOUT_DISPLAY ();
 
-  start_sign_in (fixture->auth, cancellable, &user, USER_WAITS, &result);
+  start_sign_in (fixture->auth, cancellable, &user, OIDC_TEST_USER_WAITS, &result);
   oidc_test_ui_wait_until (login_page_seen, &user);
-  user_leave (&user);
+  oidc_test_user_leave (&user);
 
   g_cancellable_cancel (cancellable);
-  wait_for_flag (&result.done, "the sign-in to stop");
+  oidc_test_wait (&result.done);
   g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   oidc_test_ui_wait_until (no_sign_in_window, NULL);
   assert_no_web_process_left ();
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 static gboolean
@@ -832,14 +614,14 @@ test_insecure_page_refused (Fixture       *fixture,
   OidcSignInWindow *window;
   WebKitWebView *web_view;
   GtkWidget *revealer;
-  User user = { 0 };
-  Result result = { 0 };
+  OidcTestUser user = { 0 };
+  OidcTestResult result = { 0 };
 
   SKIP_WITHOUT_DISPLAY ();
 
-  window = start_sign_in (fixture->auth, NULL, &user, USER_WAITS, &result);
+  window = start_sign_in (fixture->auth, NULL, &user, OIDC_TEST_USER_WAITS, &result);
   oidc_test_ui_wait_until (login_page_seen, &user);
-  user_leave (&user);
+  oidc_test_user_leave (&user);
   web_view = oidc_sign_in_window_get_web_view (window);
 
   /* The page sends the browser to a plain-HTTP host that is not this computer. */
@@ -865,9 +647,9 @@ test_insecure_page_refused (Fixture       *fixture,
   g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
 
   gtk_window_close (GTK_WINDOW (window));
-  wait_for_flag (&result.done, "the sign-in to fail");
+  oidc_test_wait (&result.done);
   g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_WINDOW_CLOSED);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 }
 
 /* The embedded browser's part of a logout */
@@ -906,7 +688,7 @@ count_provider_cookies (Fixture        *fixture,
   uri = g_strconcat (oidc_test_idp_get_issuer (fixture->idp), "/", NULL);
   webkit_cookie_manager_get_cookies (webkit_network_session_get_cookie_manager (session), uri,
                                      NULL, on_cookies, &result);
-  wait_for_flag (&result.done, "the cookies");
+  oidc_test_wait (&result.done);
   g_assert_no_error (result.error);
 
   count = g_list_length (result.cookies);
@@ -932,7 +714,7 @@ web_data_logout (OidcOAuth2Auth *auth,
                  WebDataResult  *result)
 {
   oidc_web_data_logout_async (auth, end_session_uri, NULL, on_logout, result);
-  wait_for_flag (&result->done, "the logout");
+  oidc_test_wait (&result->done);
 }
 
 static char *
@@ -1007,7 +789,7 @@ dup_code_challenge (const char *verifier)
 static void
 run_window (Fixture        *fixture,
             OidcOAuth2Auth *auth,
-            User           *user)
+            OidcTestUser   *user)
 {
   static const char * const scopes[] = { "openid", NULL };
   g_autofree char *endpoint = dup_discovered (fixture, "authorization_endpoint");
@@ -1032,10 +814,10 @@ run_window (Fixture        *fixture,
                                             fixture->redirect_uri);
   oidc_sign_in_window_run_async (request, NULL, NULL, on_window_run, &result);
   oidc_test_ui_wait_until (sign_in_window_shown, NULL);
-  user_sit_down (user, oidc_sign_in_window_get_web_view (find_sign_in_window ()),
-                 USER_SIGNS_IN);
-  wait_for_flag (&result.done, "the sign-in window");
-  user_leave (user);
+  oidc_test_user_sit_down (user, oidc_sign_in_window_get_web_view (find_sign_in_window ()),
+                           OIDC_TEST_USER_SIGNS_IN);
+  oidc_test_wait (&result.done);
+  oidc_test_user_leave (user);
   g_assert_no_error (result.error);
   g_assert_true (no_sign_in_window (NULL));
 
@@ -1055,9 +837,9 @@ test_logout_clears_browser_data (Fixture       *fixture,
                                  gconstpointer  data)
 {
   WebDataResult logout = { 0 };
-  User first_user = { 0 };
-  User second_user = { 0 };
-  User third_user = { 0 };
+  OidcTestUser first_user = { 0 };
+  OidcTestUser second_user = { 0 };
+  OidcTestUser third_user = { 0 };
 
   SKIP_WITHOUT_DISPLAY ();
 
@@ -1089,16 +871,14 @@ test_logout_end_session (Fixture       *fixture,
   g_autofree char *end_session_uri = NULL;
   g_autoptr(GString) query = g_string_new (NULL);
   WebDataResult logout = { 0 };
-  User first_user = { 0 };
-  User second_user = { 0 };
-  Result result = { 0 };
+  OidcTestUser first_user = { 0 };
+  OidcTestUser second_user = { 0 };
+  OidcTestResult result = { 0 };
 
   SKIP_WITHOUT_DISPLAY ();
 
   sign_in (fixture, fixture->auth, &first_user);
-  oidc_auth_api_get_id_token_async (OIDC_AUTH_API (fixture->auth), OIDC_AUTH_REQUEST_OPTIONAL,
-                                    NULL, on_token, &result);
-  wait_for_flag (&result.done, "the token");
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
   g_assert_no_error (result.error);
   g_assert_nonnull (result.token);
 
@@ -1114,7 +894,7 @@ test_logout_end_session (Fixture       *fixture,
   g_string_append (query, "&client_id=");
   g_string_append_uri_escaped (query, oidc_test_idp_get_client_id (fixture->idp), NULL, FALSE);
   end_session_uri = g_strconcat (endpoint, "?", query->str, NULL);
-  result_clear (&result);
+  oidc_test_result_clear (&result);
 
   oidc_test_idp_reset_counts (fixture->idp);
   web_data_logout (fixture->auth, end_session_uri, &logout);
@@ -1139,7 +919,7 @@ test_logout_timeout (Fixture       *fixture,
 {
   g_autofree char *hang = NULL;
   WebDataResult logout = { 0 };
-  User user = { 0 };
+  OidcTestUser user = { 0 };
 
   SKIP_WITHOUT_DISPLAY ();
 
