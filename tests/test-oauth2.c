@@ -605,7 +605,8 @@ test_cancel_one_caller (Fixture       *fixture,
 
   /* The other caller still waits, and the sign-in page is still up. */
   g_assert_false (second.done);
-  g_assert_false (g_cancellable_is_cancelled (oidc_authorization_request_get_cancellable (request)));
+  g_assert_false (g_cancellable_is_cancelled (
+    oidc_authorization_request_get_cancellable (request)));
 
   fake_interaction_answer (fixture->interaction);
   oidc_test_wait (&second.done);
