@@ -650,6 +650,38 @@ test_cancel_every_caller (Fixture       *fixture,
 }
 
 static void
+test_new_caller_after_abandon (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  OidcTestResult first = { 0 };
+  OidcTestResult second = { 0 };
+
+  fake_interaction_set_answer (fixture->interaction, FAKE_ANSWER_NEVER);
+  oidc_test_start_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, cancellable, &first);
+  while (fake_interaction_get_pending (fixture->interaction) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* The only caller gives up, and another comes at once, before the abandoned sign-in has
+   * unwound: it gets a sign-in of its own, not the end of the abandoned one. */
+  g_cancellable_cancel (cancellable);
+  oidc_test_wait (&first.done);
+  g_assert_error (first.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  fake_interaction_set_answer (fixture->interaction, FAKE_ANSWER_CODE);
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, &second);
+  fake_interaction_answer (fixture->interaction);
+  g_assert_no_error (second.error);
+  g_assert_nonnull (second.token);
+  g_assert_cmpuint (fake_interaction_get_n_shown (fixture->interaction), ==, 2);
+
+  oidc_test_result_clear (&first);
+  oidc_test_result_clear (&second);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
 test_already_cancelled (Fixture       *fixture,
                         gconstpointer  data)
 {
@@ -978,6 +1010,7 @@ main (int   argc,
   ADD ("concurrent-refresh", test_concurrent_refresh);
   ADD ("cancel-one-caller", test_cancel_one_caller);
   ADD ("cancel-every-caller", test_cancel_every_caller);
+  ADD ("new-caller-after-abandon", test_new_caller_after_abandon);
   ADD ("already-cancelled", test_already_cancelled);
   ADD ("logout", test_logout);
   ADD ("logout-revocation-fails", test_logout_revocation_fails);

@@ -372,7 +372,10 @@ waiter_cancelled_idle (gpointer user_data)
    * since its result is worth keeping. */
   if (g_queue_is_empty (&operation->waiters) && operation->kind == OPERATION_SIGN_IN)
     {
+      /* A caller that comes next starts a sign-in of its own rather than inherit the end of
+       * this one. */
       g_debug ("Every caller gave up; cancelling the sign-in");
+      operation_detach (operation);
       g_cancellable_cancel (operation->cancellable);
     }
 
