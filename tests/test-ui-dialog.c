@@ -11,6 +11,7 @@
 #include "oidc-gtk.h"
 #include "oidc-oauth2-auth-private.h"
 #include "oidc-secret-store-private.h"
+#include "oidc-sign-in-methods-private.h"
 #include "oidc-test-idp.h"
 #include "oidc-test-ui.h"
 #include "oidc-test-util.h"
@@ -430,6 +431,79 @@ test_provider_remembers_user (Fixture       *fixture,
   oidc_test_result_clear (&result);
 }
 
+static char *launched_uri;
+
+static void
+record_launch (const char *uri,
+               GtkWindow  *parent,
+               gpointer    user_data)
+{
+  g_free (launched_uri);
+  launched_uri = g_strdup (uri);
+}
+
+static gboolean
+browser_was_launched (gpointer data)
+{
+  return launched_uri != NULL;
+}
+
+/* Which way the library's own interaction takes, given the provider's sign-in method and
+ * whether the provider forbids embedded views (as Google does). */
+static void
+assert_sign_in_goes_to (Fixture          *fixture,
+                        OidcSignInMethod  method,
+                        gboolean          forbids_embedded,
+                        gboolean          browser)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  OidcTestResult result = { 0 };
+
+  g_clear_pointer (&launched_uri, g_free);
+  oidc_browser_sign_in_set_launcher (record_launch, NULL);
+  oidc_oauth2_auth_set_sign_in_method (fixture->auth, method);
+  oidc_oauth2_auth_set_forbids_embedded (fixture->auth, forbids_embedded);
+
+  oidc_test_start_id_token (fixture->auth, OIDC_AUTH_REQUEST_INSTANT_POPUP, cancellable,
+                            &result);
+  if (browser)
+    {
+      g_autoptr(GUri) uri = NULL;
+      g_autoptr(GHashTable) params = NULL;
+
+      /* The system browser gets the page, with a loopback redirect of a port of our own. */
+      oidc_test_ui_wait_until (browser_was_launched, NULL);
+      uri = g_uri_parse (launched_uri, G_URI_FLAGS_ENCODED, NULL);
+      params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+      g_assert_true (g_str_has_prefix (g_hash_table_lookup (params, "redirect_uri"),
+                                       "http://127.0.0.1:"));
+      g_assert_null (oidc_test_ui_find_window_with (WEBKIT_TYPE_WEB_VIEW));
+    }
+  else
+    {
+      wait_for_web_view ();
+      g_assert_null (launched_uri);
+    }
+
+  g_cancellable_cancel (cancellable);
+  oidc_test_wait (&result.done);
+  g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  oidc_test_result_clear (&result);
+  oidc_test_ui_wait_until (sign_in_window_is_gone, NULL);
+  oidc_browser_sign_in_set_launcher (NULL, NULL);
+}
+
+static void
+test_sign_in_method (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  assert_sign_in_goes_to (fixture, OIDC_SIGN_IN_METHOD_AUTOMATIC, FALSE, FALSE);
+  assert_sign_in_goes_to (fixture, OIDC_SIGN_IN_METHOD_AUTOMATIC, TRUE, TRUE);
+  assert_sign_in_goes_to (fixture, OIDC_SIGN_IN_METHOD_BROWSER, FALSE, TRUE);
+  assert_sign_in_goes_to (fixture, OIDC_SIGN_IN_METHOD_EMBEDDED, TRUE, FALSE);
+  g_clear_pointer (&launched_uri, g_free);
+}
+
 #define ADD(path, func) \
   g_test_add ("/Oidc/Ui/Dialog/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -456,6 +530,7 @@ main (int   argc,
   ADD ("caller-gone-removes-row", test_caller_gone_removes_row);
   ADD ("provider-remembers-user", test_provider_remembers_user);
   ADD ("logout-ends-everything", test_logout_ends_everything);
+  ADD ("sign-in-method", test_sign_in_method);
 
   return g_test_run ();
 }
