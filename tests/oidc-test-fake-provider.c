@@ -227,16 +227,20 @@ handle_token (FakeProvider      *fake,
       g_autofree char *nonce = NULL;
       g_autofree char *challenge = NULL;
       g_autofree char *computed = NULL;
+      gpointer value;
 
-      if (code == NULL || !g_hash_table_steal_extended (fake->codes, code, NULL,
-                                                         (gpointer *) &nonce))
+      /* Codes are single-use. */
+      if (code == NULL || !g_hash_table_lookup_extended (fake->codes, code, NULL, &value))
         {
           send_oauth_error (msg, "invalid_grant");
           return;
         }
+      nonce = g_strdup (value);
+      challenge = g_strdup (g_hash_table_lookup (fake->challenges, code));
+      g_hash_table_remove (fake->codes, code);
+      g_hash_table_remove (fake->challenges, code);
 
       /* PKCE: the verifier must hash to the challenge the code was issued for. */
-      g_hash_table_steal_extended (fake->challenges, code, NULL, (gpointer *) &challenge);
       computed = verifier ? oidc_pkce_s256 (verifier) : NULL;
       if (g_strcmp0 (computed, challenge) != 0)
         {
@@ -252,15 +256,18 @@ handle_token (FakeProvider      *fake,
     {
       const char *refresh_token = g_hash_table_lookup (form, "refresh_token");
       g_autofree char *nonce = NULL;
+      gpointer value;
 
+      /* Refresh tokens rotate: each works once. */
       fake->n_refresh++;
       if (refresh_token == NULL ||
-          !g_hash_table_steal_extended (fake->refresh_tokens, refresh_token, NULL,
-                                        (gpointer *) &nonce))
+          !g_hash_table_lookup_extended (fake->refresh_tokens, refresh_token, NULL, &value))
         {
           send_oauth_error (msg, "invalid_grant");
           return;
         }
+      nonce = g_strdup (value);
+      g_hash_table_remove (fake->refresh_tokens, refresh_token);
 
       send_tokens (fake, msg, nonce);
       return;
