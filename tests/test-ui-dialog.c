@@ -504,6 +504,70 @@ test_sign_in_method (Fixture       *fixture,
   g_clear_pointer (&launched_uri, g_free);
 }
 
+static gboolean
+own_dialog_has_row (gpointer data)
+{
+  OidcLoginDialog *dialog = data;
+
+  return gtk_widget_get_mapped (GTK_WIDGET (dialog)) &&
+         oidc_login_dialog_get_n_waiting (dialog) == 1;
+}
+
+static gboolean
+is_toplevel (GtkWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) item = g_list_model_get_item (toplevels, i);
+
+      if (item == window)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+test_app_places_dialog (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(OidcGtkInteraction) interaction = oidc_gtk_interaction_new ();
+  OidcLoginDialog *dialog = oidc_login_dialog_new ();
+  GtkWidget *parent = gtk_window_new ();
+  OidcTestResult result = { 0 };
+
+  /* The application creates the dialog, makes it its own and gives it to the library. */
+  gtk_window_set_title (GTK_WINDOW (parent), "Application");
+  gtk_window_present (GTK_WINDOW (parent));
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (parent));
+  oidc_gtk_interaction_set_dialog (interaction, dialog);
+  oidc_gtk_interaction_set_parent (interaction, GTK_WINDOW (parent));
+  g_assert_true (oidc_gtk_interaction_get_dialog (interaction) == dialog);
+  oidc_oauth2_auth_set_interaction (fixture->auth, OIDC_INTERACTION (interaction));
+
+  oidc_test_start_id_token (fixture->auth, OIDC_AUTH_REQUEST_NONE, NULL, &result);
+  oidc_test_ui_wait_until (own_dialog_has_row, dialog);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (parent));
+  /* The library's default dialog stayed out of it. */
+  g_assert_true (get_dialog () == NULL || oidc_login_dialog_get_n_waiting (get_dialog ()) == 0);
+
+  gtk_widget_activate (oidc_test_ui_find_button (GTK_WIDGET (dialog), "Reject All"));
+  oidc_test_wait (&result.done);
+  g_assert_error (result.error, OIDC_ERROR, OIDC_ERROR_REJECTED);
+  oidc_test_result_clear (&result);
+
+  /* The dialog outlives the library's interaction: it is the application's. */
+  oidc_oauth2_auth_set_interaction (fixture->auth, NULL);
+  g_clear_object (&interaction);
+  g_assert_true (is_toplevel (GTK_WINDOW (dialog)));
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_null (dialog);
+  gtk_window_destroy (GTK_WINDOW (parent));
+}
+
 #define ADD(path, func) \
   g_test_add ("/Oidc/Ui/Dialog/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -531,6 +595,7 @@ main (int   argc,
   ADD ("provider-remembers-user", test_provider_remembers_user);
   ADD ("logout-ends-everything", test_logout_ends_everything);
   ADD ("sign-in-method", test_sign_in_method);
+  ADD ("app-places-dialog", test_app_places_dialog);
 
   return g_test_run ();
 }

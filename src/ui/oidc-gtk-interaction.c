@@ -32,6 +32,7 @@ struct _OidcGtkInteraction
 
   GtkWindow       *parent;
   OidcLoginDialog *dialog;
+  gboolean         owns_dialog;
 };
 
 static void oidc_gtk_interaction_iface_init (OidcInteractionInterface *iface);
@@ -173,6 +174,7 @@ oidc_gtk_interaction_authorize (OidcInteraction          *interaction,
   if (self->dialog == NULL)
     {
       self->dialog = g_object_ref_sink (oidc_login_dialog_new ());
+      self->owns_dialog = TRUE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIALOG]);
     }
 
@@ -194,7 +196,9 @@ oidc_gtk_interaction_dispose (GObject *object)
   OidcGtkInteraction *self = OIDC_GTK_INTERACTION (object);
 
   g_clear_weak_pointer (&self->parent);
-  if (self->dialog != NULL)
+
+  /* A dialog the application gave us stays the application's. */
+  if (self->dialog != NULL && self->owns_dialog)
     gtk_window_destroy (GTK_WINDOW (self->dialog));
   g_clear_object (&self->dialog);
 
@@ -382,7 +386,10 @@ oidc_gtk_interaction_set_dialog (OidcGtkInteraction *self,
   if (self->dialog == dialog)
     return;
 
+  if (self->dialog != NULL && self->owns_dialog)
+    gtk_window_destroy (GTK_WINDOW (self->dialog));
   g_clear_object (&self->dialog);
+  self->owns_dialog = FALSE;
   if (dialog != NULL)
     self->dialog = g_object_ref_sink (dialog);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIALOG]);
