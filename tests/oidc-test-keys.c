@@ -344,7 +344,6 @@ encode_ecdsa_signature (OidcTestKey          *key,
                         const gnutls_datum_t *der)
 {
   g_autofree guint8 *raw = NULL;
-  g_autofree char *r_text = NULL;
   gnutls_datum_t r;
   gnutls_datum_t s;
   gsize size;

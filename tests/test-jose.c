@@ -1141,6 +1141,62 @@ test_jwks_small_rsa (void)
   g_assert_true (assert_rejected (token, jwks, &check, "(kid)"));
 }
 
+static void
+test_jwks_huge_exponent (void)
+{
+  g_autoptr(JsonObject) jwk = oidc_test_key_to_jwk (rsa_key, NULL, NULL);
+  static const guint8 five_bytes[] = { 0x01, 0x00, 0x00, 0x00, 0x01 };
+  g_autofree char *e = oidc_base64url_encode (five_bytes, sizeof five_bytes);
+  g_autofree char *text = NULL;
+
+  /* An odd exponent, but of 33 bits: it only makes every verification slow. */
+  json_object_set_string_member (jwk, "e", e);
+  text = oidc_test_jwks_to_string (jwk, NULL);
+
+  assert_n_keys (text, 0);
+}
+
+static void
+test_escaped_nul_detection (void)
+{
+  static const struct {
+    const char *json;
+    gboolean    has_nul;
+  } cases[] = {
+    { "{\"iss\":\"a\\u0000b\"}", TRUE },
+    { "{\"iss\":\"a\\\\u0000b\"}", FALSE },   /* an escaped backslash, then text */
+    { "{\"iss\":\"a\\\\\\u0000b\"}", TRUE },  /* an escaped backslash, then the escape */
+    { "{\"iss\":\"u0000\"}", FALSE },
+    { "{\"iss\":\"\\u00001\"}", TRUE },
+    { "\\u000", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpint (oidc_json_has_escaped_nul (cases[i].json, strlen (cases[i].json)), ==,
+                     cases[i].has_nul);
+}
+
+static void
+test_id_token_escaped_nul (void)
+{
+  g_autofree char *jwks_text = oidc_test_jwks_for_keys (rsa_key, NULL);
+  g_autoptr(OidcJwks) jwks = jwks_from_string (jwks_text);
+  g_autoptr(JsonObject) claims = valid_claims ();
+  g_autofree char *header = header_to_string ("RS256", oidc_test_key_get_kid (rsa_key));
+  g_autofree char *payload = oidc_test_json_to_string (claims);
+  g_autoptr(GString) forged = g_string_new (payload);
+  g_autofree char *quoted_issuer = g_strdup_printf ("\"%s\"", ISSUER);
+  g_autofree char *hidden_tail = g_strdup_printf ("\"%s\\u0000.evil.example\"", ISSUER);
+  g_autofree char *token = NULL;
+  OidcIdTokenCheck check = valid_check ();
+
+  /* json-glib would read the issuer as ISSUER alone; the token must not pass for it. */
+  g_assert_cmpuint (g_string_replace (forged, quoted_issuer, hidden_tail, 1), ==, 1);
+  token = oidc_test_key_sign (rsa_key, "RS256", header, forged->str);
+
+  assert_rejected (token, jwks, &check, "JSON");
+}
+
 static char *
 get_and_change_base64url (JsonObject *jwk,
                           const char *member,
@@ -1357,6 +1413,9 @@ main (int   argc,
   g_test_add_func ("/Oidc/Jose/jwks/unknown-kty", test_jwks_unknown_kty);
   g_test_add_func ("/Oidc/Jose/jwks/use-enc", test_jwks_use_enc);
   g_test_add_func ("/Oidc/Jose/jwks/small-rsa", test_jwks_small_rsa);
+  g_test_add_func ("/Oidc/Jose/jwks/huge-exponent", test_jwks_huge_exponent);
+  g_test_add_func ("/Oidc/Jose/json/escaped-nul", test_escaped_nul_detection);
+  g_test_add_func ("/Oidc/Jose/id-token/escaped-nul", test_id_token_escaped_nul);
   g_test_add_func ("/Oidc/Jose/jwks/malformed-entries", test_jwks_malformed_entries);
   g_test_add_func ("/Oidc/Jose/jwks/rsa-leading-zero", test_jwks_rsa_leading_zero);
   g_test_add_func ("/Oidc/Jose/jwks/not-object", test_jwks_not_object);

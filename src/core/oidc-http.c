@@ -9,6 +9,7 @@
 
 #include "oidc-error.h"
 #include "oidc-http-private.h"
+#include "oidc-jose-private.h"
 
 #define READ_CHUNK 16384
 
@@ -160,6 +161,15 @@ parse_object (GByteArray  *body,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
   JsonNode *root;
+
+  /* json-glib cuts a string at an escaped NUL: an "issuer" could carry a tail that the exact
+   * comparison never sees. */
+  if (oidc_json_has_escaped_nul ((const char *) body->data, body->len))
+    {
+      g_set_error (error, OIDC_ERROR, OIDC_ERROR_INVALID_RESPONSE,
+                   _("%s answered with JSON that hides a NUL character"), host);
+      return NULL;
+    }
 
   if (!json_parser_load_from_data (parser, (const char *) body->data, body->len, &local_error))
     {

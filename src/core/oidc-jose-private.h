@@ -17,6 +17,11 @@ GBytes *oidc_base64url_decode (const char    *text,
                                gssize         len,
                                GError       **error);
 
+/* Whether JSON text escapes a NUL character ("\u0000"), which json-glib would silently cut a
+ * string at. */
+gboolean oidc_json_has_escaped_nul (const char    *data,
+                                    gsize          size);
+
 /* @n_bytes from GnuTLS' key-grade random source, base64url encoded. */
 char   *oidc_random_token     (gsize          n_bytes);
 

@@ -37,6 +37,27 @@ datum_clear (gnutls_datum_t *datum)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (gnutls_datum_t, datum_clear)
 
+gboolean
+oidc_json_has_escaped_nul (const char *data,
+                           gsize       size)
+{
+  for (gsize i = 0; i + 6 <= size; i++)
+    {
+      gsize backslashes = 0;
+
+      if (data[i] != '\\' || data[i + 1] != 'u' || memcmp (data + i + 2, "0000", 4) != 0)
+        continue;
+
+      /* An escaped backslash before it ("\\u0000") makes it plain text. */
+      for (gsize j = i; j > 0 && data[j - 1] == '\\'; j--)
+        backslashes++;
+      if (backslashes % 2 == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 /* base64url */
 
 static int
@@ -425,6 +446,13 @@ import_rsa (JsonObject  *object,
       return NULL;
     }
 
+  /* Exponents beyond 32 bits serve no purpose and make every verification slow. */
+  if (e_size > 4)
+    {
+      *reason = g_strdup ("its exponent (e) is implausibly large");
+      return NULL;
+    }
+
   if (n_size == 0 || n_size > RSA_MAX_BITS / 8)
     {
       *reason = g_strdup ("its modulus (n) is empty or implausibly large");
@@ -735,8 +763,11 @@ parse_json_object (GBytes *bytes)
 
   data = g_bytes_get_data (bytes, &size);
 
-  /* RFC 7515 requires UTF-8; g_utf8_validate also refuses embedded NUL bytes. */
-  if (size == 0 || size > G_MAXSSIZE || !g_utf8_validate (data, size, NULL))
+  /* RFC 7515 requires UTF-8; g_utf8_validate also refuses embedded NUL bytes. json-glib
+   * would cut a string at an escaped one ("\u0000"), so that "iss" could carry a tail the
+   * exact comparison never sees: refuse those too. */
+  if (size == 0 || size > G_MAXSSIZE || !g_utf8_validate (data, size, NULL) ||
+      oidc_json_has_escaped_nul (data, size))
     return NULL;
 
   parser = json_parser_new_immutable ();
