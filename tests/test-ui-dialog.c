@@ -153,6 +153,8 @@ test_three_callers_one_row (Fixture       *fixture,
   oidc_test_ui_wait_until (dialog_is_hidden, NULL);
   g_assert_cmpuint (oidc_login_dialog_get_n_waiting (get_dialog ()), ==, 0);
   g_assert_cmpuint (oidc_test_idp_count (fixture->idp, "token"), ==, 1);
+  /* The library's own interaction did it; the provider's property stays as the app left it. */
+  g_assert_null (oidc_oauth2_auth_get_interaction (fixture->auth));
 
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
     oidc_test_result_clear (&results[i]);

@@ -100,6 +100,7 @@ typedef struct
   char                  *redirect_uri;
   char                  *display_name;
   OidcInteraction       *interaction;
+  OidcInteraction       *default_interaction;
   OidcSignInMethod       sign_in_method;
   guint                  refresh_margin;
   guint                  clock_leeway;
@@ -1305,10 +1306,14 @@ get_interaction (OidcOAuth2Auth *self)
 {
   OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (self);
 
-  if (priv->interaction == NULL && default_interaction_factory != NULL)
-    priv->interaction = default_interaction_factory (self);
+  if (priv->interaction != NULL)
+    return priv->interaction;
 
-  return priv->interaction;
+  /* The library's own; the interaction property stays unset, as the application left it. */
+  if (priv->default_interaction == NULL && default_interaction_factory != NULL)
+    priv->default_interaction = default_interaction_factory (self);
+
+  return priv->default_interaction;
 }
 
 static void
@@ -2012,6 +2017,7 @@ oidc_oauth2_auth_dispose (GObject *object)
   g_assert (priv->operation == NULL);
 
   g_clear_object (&priv->interaction);
+  g_clear_object (&priv->default_interaction);
   g_clear_object (&priv->http);
 
   G_OBJECT_CLASS (oidc_oauth2_auth_parent_class)->dispose (object);
