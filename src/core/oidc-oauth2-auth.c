@@ -342,15 +342,13 @@ operation_fail (Operation *operation,
 
 /* An operation that was detached (by logout or dispose) has nobody to tell. */
 static gboolean
-operation_check_current (Operation *operation,
-                         GError    *error)
+operation_check_current (Operation *operation)
 {
   if (operation_is_current (operation))
     return TRUE;
 
   g_debug ("Dropping the result of a %s that was abandoned",
            operation->kind == OPERATION_REFRESH ? "refresh" : "sign-in");
-  g_clear_error (&error);
   operation_finish (operation, NULL, NULL);
   return FALSE;
 }
@@ -752,7 +750,7 @@ on_session_persisted (GObject      *object,
   if (error != NULL)
     warn_keyring (operation->self, saved ? KEYRING_SAVE : KEYRING_DELETE, error);
 
-  if (!operation_check_current (operation, NULL))
+  if (!operation_check_current (operation))
     return;
 
   install_session (operation);
@@ -810,7 +808,7 @@ on_jwks (GObject      *object,
   OidcJwks *jwks;
 
   object_json = oidc_http_get_json_finish (result, &error);
-  if (!operation_check_current (operation, NULL))
+  if (!operation_check_current (operation))
     return;
 
   if (object_json == NULL)
@@ -957,7 +955,7 @@ on_refresh_response (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   operation->response = oidc_http_post_form_finish (result, &oauth_error, &error);
-  if (!operation_check_current (operation, NULL))
+  if (!operation_check_current (operation))
     return;
 
   if (operation->response != NULL)
@@ -1000,7 +998,7 @@ on_refused_session_deleted (GObject      *object,
   if (!oidc_secret_store_delete_finish (result, &error))
     warn_keyring (operation->self, KEYRING_DELETE, error);
 
-  if (!operation_check_current (operation, NULL))
+  if (!operation_check_current (operation))
     return;
 
   operation_give_up_session (operation);
@@ -1049,7 +1047,7 @@ on_refresh_metadata (GObject      *object,
   gboolean ok;
 
   ok = ensure_metadata_finish (operation->self, result, &error);
-  if (!operation_check_current (operation, NULL))
+  if (!operation_check_current (operation))
     return;
 
   if (!ok)
@@ -1110,7 +1108,7 @@ on_restore_loaded (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   stored = oidc_secret_store_load_finish (result, &error);
-  if (!operation_check_current (operation, NULL))
+  if (!operation_check_current (operation))
     return;
 
   /* A keyring that cannot be read is not tried again in this run: a locked one would ask the
@@ -1213,7 +1211,7 @@ on_code_exchanged (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   operation->response = oidc_http_post_form_finish (result, NULL, &error);
-  if (!operation_check_current (operation, NULL))
+  if (!operation_check_current (operation))
     return;
 
   if (operation->response == NULL)
@@ -1239,7 +1237,7 @@ on_authorized (GObject      *object,
   const char *basic_user, *basic_password;
 
   redirected_uri = oidc_authorization_request_run_finish (operation->request, result, &error);
-  if (!operation_check_current (operation, NULL))
+  if (!operation_check_current (operation))
     return;
 
   if (redirected_uri == NULL)
@@ -1332,7 +1330,7 @@ on_sign_in_metadata (GObject      *object,
   gboolean ok;
 
   ok = ensure_metadata_finish (self, result, &error);
-  if (!operation_check_current (operation, NULL))
+  if (!operation_check_current (operation))
     return;
 
   if (!ok)
