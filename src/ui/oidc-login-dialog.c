@@ -11,6 +11,7 @@
 #include "oidc-gtk-interaction-private.h"
 #include "oidc-login-dialog-private.h"
 #include "oidc-oauth2-auth.h"
+#include "oidc-ui-private.h"
 
 /**
  * OidcLoginDialog:
@@ -442,27 +443,10 @@ oidc_login_dialog_class_init (OidcLoginDialogClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "login.reject-all", NULL);
 }
 
-/* The library's style sheet, once per display, below the application's own. */
-static void
-ensure_style (GdkDisplay *display)
-{
-  g_autoptr(GtkCssProvider) provider = NULL;
-
-  if (display == NULL || g_object_get_data (G_OBJECT (display), "oidc-ui-style") != NULL)
-    return;
-
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (provider, "/io/github/stagedoor/oidc/oidc-ui.css");
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION - 1);
-  g_object_set_data_full (G_OBJECT (display), "oidc-ui-style", g_steal_pointer (&provider),
-                          g_object_unref);
-}
-
 static void
 oidc_login_dialog_init (OidcLoginDialog *self)
 {
-  ensure_style (gtk_widget_get_display (GTK_WIDGET (self)));
+  oidc_ui_ensure_style (gtk_widget_get_display (GTK_WIDGET (self)));
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);

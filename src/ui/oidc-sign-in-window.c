@@ -10,6 +10,7 @@
 #include "oidc-error.h"
 #include "oidc-sign-in-methods-private.h"
 #include "oidc-sign-in-window-private.h"
+#include "oidc-ui-private.h"
 #include "oidc-web-data-private.h"
 
 /*
@@ -549,30 +550,10 @@ oidc_sign_in_window_class_init (OidcSignInWindowClass *klass)
 }
 
 static void
-load_css (GdkDisplay *display)
-{
-  static GQuark quark;
-  g_autoptr(GtkCssProvider) provider = NULL;
-
-  if (quark == 0)
-    quark = g_quark_from_static_string ("oidc-sign-in-window-css");
-  if (display == NULL || g_object_get_qdata (G_OBJECT (display), quark) != NULL)
-    return;
-
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (provider,
-                                       "/io/github/stagedoor/oidc/oidc-sign-in-window.css");
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  g_object_set_qdata_full (G_OBJECT (display), quark, g_steal_pointer (&provider),
-                           g_object_unref);
-}
-
-static void
 oidc_sign_in_window_init (OidcSignInWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  load_css (gtk_widget_get_display (GTK_WIDGET (self)));
+  oidc_ui_ensure_style (gtk_widget_get_display (GTK_WIDGET (self)));
 }
 
 static void
