@@ -443,19 +443,23 @@ job_run (GTask *task)
     }
 }
 
+/* Queues a job behind the others on the same item and starts it if it is first. @label and
+ * @secret (both taken) are for saving only. */
 static void
-job_enqueue (JobKind              kind,
-             const char          *issuer,
-             const char          *client_id,
-             GCancellable        *cancellable,
-             GAsyncReadyCallback  callback,
-             gpointer             user_data,
-             gpointer             source_tag,
-             Job                **job_out)
+job_submit (JobKind              kind,
+            const char          *issuer,
+            const char          *client_id,
+            char                *label,
+            char                *secret,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data,
+            gpointer             source_tag)
 {
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   Job *job = g_new0 (Job, 1);
   g_autofree char *application = oidc_secret_store_dup_application ();
+  g_autofree char *key = NULL;
   GQueue *queue;
 
   g_task_set_source_tag (task, source_tag);
@@ -464,8 +468,9 @@ job_enqueue (JobKind              kind,
   job->kind = kind;
   job->attributes = item_attributes (issuer, client_id);
   job->key = g_strdup_printf ("%s\n%s\n%s", application, issuer, client_id);
+  job->label = label;
+  job->secret = secret;
   g_task_set_task_data (task, job, job_free);
-  *job_out = job;
 
   if (queues == NULL)
     queues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -479,6 +484,9 @@ job_enqueue (JobKind              kind,
 
   /* The queue owns the task until its job returns. */
   g_queue_push_tail (queue, task);
+
+  key = g_strdup (job->key);
+  queue_start_next (key);
 }
 
 void
@@ -490,28 +498,24 @@ oidc_secret_store_save_async (const char              *issuer,
                               GAsyncReadyCallback      callback,
                               gpointer                 user_data)
 {
+  g_autofree char *application = NULL;
   const char *application_name;
-  g_autofree char *key = NULL;
-  Job *job;
+  char *label;
 
   g_return_if_fail (issuer != NULL);
   g_return_if_fail (client_id != NULL);
   g_return_if_fail (stored != NULL);
 
-  job_enqueue (JOB_SAVE, issuer, client_id, cancellable, callback, user_data,
-               oidc_secret_store_save_async, &job);
-
   /* What Seahorse lists: the provider as the sign-in dialog names it, and the application. */
   application_name = g_get_application_name ();
   if (application_name == NULL)
-    application_name = g_hash_table_lookup (job->attributes, "application");
+    application_name = application = oidc_secret_store_dup_application ();
   /* Translators: the label of a keyring item, e.g. "Sign-in to Example ID for Stagedoor". */
-  job->label = g_strdup_printf (_("Sign-in to %s for %s"),
-                                provider_name ? provider_name : issuer, application_name);
-  job->secret = oidc_stored_session_to_json (stored);
+  label = g_strdup_printf (_("Sign-in to %s for %s"),
+                           provider_name ? provider_name : issuer, application_name);
 
-  key = g_strdup (job->key);
-  queue_start_next (key);
+  job_submit (JOB_SAVE, issuer, client_id, label, oidc_stored_session_to_json (stored),
+              cancellable, callback, user_data, oidc_secret_store_save_async);
 }
 
 gboolean
@@ -532,16 +536,11 @@ oidc_secret_store_load_async (const char          *issuer,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autofree char *key = NULL;
-  Job *job;
-
   g_return_if_fail (issuer != NULL);
   g_return_if_fail (client_id != NULL);
 
-  job_enqueue (JOB_LOAD, issuer, client_id, cancellable, callback, user_data,
-               oidc_secret_store_load_async, &job);
-  key = g_strdup (job->key);
-  queue_start_next (key);
+  job_submit (JOB_LOAD, issuer, client_id, NULL, NULL, cancellable, callback, user_data,
+              oidc_secret_store_load_async);
 }
 
 OidcStoredSession *
@@ -562,16 +561,11 @@ oidc_secret_store_delete_async (const char          *issuer,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autofree char *key = NULL;
-  Job *job;
-
   g_return_if_fail (issuer != NULL);
   g_return_if_fail (client_id != NULL);
 
-  job_enqueue (JOB_DELETE, issuer, client_id, cancellable, callback, user_data,
-               oidc_secret_store_delete_async, &job);
-  key = g_strdup (job->key);
-  queue_start_next (key);
+  job_submit (JOB_DELETE, issuer, client_id, NULL, NULL, cancellable, callback, user_data,
+              oidc_secret_store_delete_async);
 }
 
 gboolean
