@@ -74,6 +74,8 @@ handle_discovery (FakeProvider      *fake,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
+  if (fake->edit_discovery != NULL)
+    fake->edit_discovery (json_node_get_object (root));
   json = json_to_string (root, FALSE);
   send_json (msg, 200, json);
 }
@@ -145,6 +147,8 @@ send_tokens (FakeProvider      *fake,
   if (fake->access_lifetime > 0)
     json_object_set_int_member (response, "expires_in", fake->access_lifetime);
 
+  if (fake->edit_token_response != NULL)
+    fake->edit_token_response (response);
   root = json_node_init_object (json_node_alloc (), response);
   json = json_to_string (root, FALSE);
   send_json (msg, 200, json);
@@ -284,6 +288,13 @@ handle_revocation (FakeProvider      *fake,
 
   fake->n_revocation++;
   g_ptr_array_add (fake->revoked, g_strdup (g_hash_table_lookup (form, "token_type_hint")));
+
+  if (fake->revocation_hangs)
+    {
+      soup_server_message_pause (msg);
+      g_ptr_array_add (fake->paused, g_object_ref (msg));
+      return;
+    }
 
   if (fake->status_revocation != 0)
     {

@@ -55,12 +55,16 @@ typedef struct
   FakeTokenMode  token_mode;
   FakeSignMode   sign_mode;
   guint          status_revocation;     /* 0: 200 */
+  gboolean       revocation_hangs;      /* the revocation endpoint never answers */
   gint64         id_lifetime;           /* seconds */
   gint64         iat_offset;            /* added to iat and exp */
   gint64         access_lifetime;       /* 0: no expires_in */
   char          *subject;
   void         (*edit_claims) (JsonObject *claims, gpointer data);
   gpointer       edit_claims_data;
+  /* Change the discovery document or a token response just before it is sent. */
+  void         (*edit_discovery) (JsonObject *document);
+  void         (*edit_token_response) (JsonObject *response);
 
   /* What it saw. */
   guint          n_discovery;

@@ -297,6 +297,78 @@ test_iss_optional_when_not_advertised (Fixture       *fixture,
 }
 
 static void
+make_token_endpoint_insecure (JsonObject *document)
+{
+  json_object_set_string_member (document, "token_endpoint", "http://id.example.com/token");
+}
+
+static void
+drop_jwks_uri (JsonObject *document)
+{
+  json_object_remove_member (document, "jwks_uri");
+}
+
+static void
+test_discovery_rules (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  /* Every endpoint is HTTPS, or HTTP to this computer only. */
+  fixture->fake->edit_discovery = make_token_endpoint_insecure;
+  assert_sign_in_fails (fixture, OIDC_ERROR_CONFIGURATION, "token_endpoint");
+
+  /* What a sign-in needs is there. */
+  fixture->fake->edit_discovery = drop_jwks_uri;
+  assert_sign_in_fails (fixture, OIDC_ERROR_CONFIGURATION, "jwks_uri");
+
+  g_assert_cmpuint (fake_interaction_get_n_shown (fixture->interaction), ==, 0);
+}
+
+static void
+drop_id_token (JsonObject *response)
+{
+  json_object_remove_member (response, "id_token");
+}
+
+static void
+drop_access_token (JsonObject *response)
+{
+  json_object_remove_member (response, "access_token");
+}
+
+static void
+make_token_type_mac (JsonObject *response)
+{
+  json_object_set_string_member (response, "token_type", "MAC");
+}
+
+static void
+make_expires_in_negative (JsonObject *response)
+{
+  json_object_set_int_member (response, "expires_in", -5);
+}
+
+static void
+test_token_response_fields (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  static const struct {
+    void       (*edit) (JsonObject *response);
+    const char  *message_part;
+  } cases[] = {
+    { drop_id_token, "no ID token" },
+    { drop_access_token, "no access token" },
+    { make_token_type_mac, "Bearer" },
+    { make_expires_in_negative, "expires_in" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      fixture->fake->edit_token_response = cases[i].edit;
+      assert_sign_in_fails (fixture, OIDC_ERROR_INVALID_RESPONSE, cases[i].message_part);
+    }
+}
+
+static void
 test_token_endpoint_failures (Fixture       *fixture,
                               gconstpointer  data)
 {
@@ -740,6 +812,31 @@ test_logout_revocation_fails (Fixture       *fixture,
 }
 
 static void
+test_logout_revocation_unreachable (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  OidcTestResult logout = { 0 };
+  OidcTestResult result = { 0 };
+
+  /* The revocation endpoint never answers: the local session is gone all the same, and the
+   * caller learns that the provider could not be told. */
+  sign_in (fixture);
+  fixture->fake->revocation_hangs = TRUE;
+  oidc_test_start_logout (fixture->auth, NULL, &logout);
+  g_assert_false (oidc_oauth2_auth_get_signed_in (fixture->auth));
+  oidc_test_wait (&logout.done);
+  g_assert_error (logout.error, OIDC_ERROR, OIDC_ERROR_NETWORK);
+  g_assert_false (logout.ok);
+
+  oidc_test_get_id_token (fixture->auth, OIDC_AUTH_REQUEST_OPTIONAL, &result);
+  g_assert_no_error (result.error);
+  g_assert_null (result.token);
+
+  oidc_test_result_clear (&logout);
+  oidc_test_result_clear (&result);
+}
+
+static void
 test_logout_without_revocation (Fixture       *fixture,
                                 gconstpointer  data)
 {
@@ -998,6 +1095,8 @@ main (int   argc,
   ADD ("wrong-nonce", test_wrong_nonce);
   ADD ("redirect-answers", test_redirect_answers);
   ADD ("iss-optional-when-not-advertised", test_iss_optional_when_not_advertised);
+  ADD ("discovery-rules", test_discovery_rules);
+  ADD ("token-response-fields", test_token_response_fields);
   ADD ("token-endpoint-failures", test_token_endpoint_failures);
   ADD ("margin-capped", test_margin_capped);
   ADD ("access-token-expiry", test_access_token_expiry);
@@ -1014,6 +1113,7 @@ main (int   argc,
   ADD ("already-cancelled", test_already_cancelled);
   ADD ("logout", test_logout);
   ADD ("logout-revocation-fails", test_logout_revocation_fails);
+  ADD ("logout-revocation-unreachable", test_logout_revocation_unreachable);
   ADD ("logout-without-revocation", test_logout_without_revocation);
   ADD ("logout-during-sign-in", test_logout_during_sign_in);
   ADD ("client-secret", test_client_secret);
