@@ -101,6 +101,7 @@ typedef struct
   char                  *display_name;
   OidcInteraction       *interaction;
   OidcInteraction       *default_interaction;
+  GError                *configuration_error;
   OidcSignInMethod       sign_in_method;
   guint                  refresh_margin;
   guint                  clock_leeway;
@@ -532,28 +533,33 @@ on_discovery (GObject      *object,
   g_object_unref (task);
 }
 
+/* Issuer and client ID are construct-only: judged once, in constructed(), not on every call. */
+static GError *
+check_configuration (OidcOAuth2AuthPrivate *priv)
+{
+  if (priv->issuer == NULL || !oidc_uri_is_secure_or_loopback (priv->issuer))
+    return g_error_new (OIDC_ERROR, OIDC_ERROR_CONFIGURATION,
+                        _("The issuer “%s” is not an HTTPS address"),
+                        priv->issuer ? priv->issuer : "");
+
+  if (priv->client_id == NULL || *priv->client_id == '\0')
+    return g_error_new_literal (OIDC_ERROR, OIDC_ERROR_CONFIGURATION,
+                                _("No client ID is set"));
+
+  return NULL;
+}
+
 static gboolean
 validate_configuration (OidcOAuth2Auth  *self,
                         GError         **error)
 {
   OidcOAuth2AuthPrivate *priv = oidc_oauth2_auth_get_instance_private (self);
 
-  if (priv->issuer == NULL || !oidc_uri_is_secure_or_loopback (priv->issuer))
-    {
-      g_set_error (error, OIDC_ERROR, OIDC_ERROR_CONFIGURATION,
-                   _("The issuer “%s” is not an HTTPS address"),
-                   priv->issuer ? priv->issuer : "");
-      return FALSE;
-    }
+  if (priv->configuration_error == NULL)
+    return TRUE;
 
-  if (priv->client_id == NULL || *priv->client_id == '\0')
-    {
-      g_set_error_literal (error, OIDC_ERROR, OIDC_ERROR_CONFIGURATION,
-                           _("No client ID is set"));
-      return FALSE;
-    }
-
-  return TRUE;
+  g_propagate_error (error, g_error_copy (priv->configuration_error));
+  return FALSE;
 }
 
 static void
@@ -1997,6 +2003,8 @@ oidc_oauth2_auth_constructed (GObject *object)
 
   G_OBJECT_CLASS (oidc_oauth2_auth_parent_class)->constructed (object);
 
+  priv->configuration_error = check_configuration (priv);
+
   if (priv->display_name == NULL && priv->issuer != NULL)
     {
       g_autoptr(GUri) uri = g_uri_parse (priv->issuer, G_URI_FLAGS_NONE, NULL);
@@ -2035,6 +2043,7 @@ oidc_oauth2_auth_finalize (GObject *object)
   g_free (priv->display_name);
   g_strfreev (priv->authorization_params);
   g_free (priv->post_logout_redirect_uri);
+  g_clear_error (&priv->configuration_error);
   g_clear_pointer (&priv->metadata, oidc_provider_metadata_free);
   g_clear_pointer (&priv->jwks, oidc_jwks_unref);
   g_clear_pointer (&priv->session, oidc_session_free);
